@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from villages import views as village_views
+
+urlpatterns = [
+    path("", village_views.portal, name="portal"),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("accounts.urls")),
+    path("me/notifications/", include("notifications.urls")),
+    path("v/<slug:village>/", include("villages.urls")),
+    path("v/<slug:village>/roster/", include("roster.urls")),
+    path("v/<slug:village>/audit/", include("audit.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("django-admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail serves the page tree for everything not matched above.
+urlpatterns += [path("", include(wagtail_urls))]

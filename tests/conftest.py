@@ -1,0 +1,93 @@
+import pytest
+from django.core.cache import cache
+
+from accounts import sms
+from tests.factories import (
+    GridFactory,
+    HouseholdFactory,
+    MembershipFactory,
+    SupervisorFactory,
+    VillageFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolation(settings, tmp_path):
+    """Every test starts with an empty cache (rate limits), SMS outbox and media."""
+    cache.clear()
+    sms.outbox.clear()
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def village(db):
+    return VillageFactory(name="柳溪村", slug="liuxi")
+
+
+@pytest.fixture
+def other_village(db, village):
+    return VillageFactory(area=village.area, name="桃园村", slug="taoyuan")
+
+
+@pytest.fixture
+def grid(village):
+    return GridFactory(village=village, name="第一网格")
+
+
+@pytest.fixture
+def household(village, grid):
+    return HouseholdFactory(village=village, grid=grid, number="LX-001")
+
+
+def _member(village, **roles):
+    return MembershipFactory(village=village, **roles).user
+
+
+@pytest.fixture
+def resident(village, household):
+    return MembershipFactory(
+        village=village, household=household, grid=household.grid, relation="child"
+    ).user
+
+
+@pytest.fixture
+def household_rep(village, household):
+    return MembershipFactory(
+        village=village,
+        household=household,
+        grid=household.grid,
+        relation="head",
+        is_household_rep=True,
+    ).user
+
+
+@pytest.fixture
+def committee(village):
+    return _member(village, is_committee=True)
+
+
+@pytest.fixture
+def grid_worker(village, grid):
+    return MembershipFactory(village=village, grid=grid, is_grid_worker=True).user
+
+
+@pytest.fixture
+def shopkeeper(village):
+    return _member(village, is_resident=False, is_shopkeeper=True)
+
+
+@pytest.fixture
+def monitor(village):
+    return _member(village, is_monitor=True)
+
+
+@pytest.fixture
+def supervisor(village):
+    return SupervisorFactory(area=village.area).user
+
+
+@pytest.fixture
+def other_committee(other_village):
+    return _member(other_village, is_committee=True)
