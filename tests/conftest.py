@@ -1,5 +1,6 @@
-import pytest
 from django.core.cache import cache
+
+import pytest
 
 from accounts import sms
 from tests.factories import (
@@ -91,3 +92,35 @@ def supervisor(village):
 @pytest.fixture
 def other_committee(other_village):
     return _member(other_village, is_committee=True)
+
+
+_lifted_delete_triggers: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def _sqlite_flush_past_append_only_tables(request, django_db_blocker):
+    """SQLite empties tables after a transactional test with DELETE, which the
+    append-only triggers refuse (PostgreSQL uses TRUNCATE). Lift the DELETE triggers
+    for that flush only, and put them back before the next test starts."""
+    from django.db import connection
+
+    from audit.append_only import sqlite_delete_trigger, sqlite_protected_tables
+
+    if _lifted_delete_triggers:
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            for table in _lifted_delete_triggers:
+                cursor.execute(sqlite_delete_trigger(table))
+        _lifted_delete_triggers.clear()
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")  # set up before us, torn down after
+    yield
+    if connection.vendor != "sqlite":
+        return
+    tables = sqlite_protected_tables(connection)
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+    _lifted_delete_triggers.extend(tables)

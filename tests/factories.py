@@ -1,7 +1,8 @@
 """factory_boy factories for the shared apps; other apps keep theirs beside their tests."""
 
-import factory
 from django.utils import timezone
+
+import factory
 
 from accounts.models import User
 from villages.models import Area, Grid, Household, Membership, Supervisor, Village

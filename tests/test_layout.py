@@ -14,9 +14,27 @@ def test_site_is_a_plain_folder_not_a_package():
 
 
 def test_top_level_folders_exist():
-    for name in ["site", "points", "deliberation", "templates", "tests", "config", "bench", "locale", "static"]:
+    for name in [
+        "site",
+        "points",
+        "deliberation",
+        "templates",
+        "tests",
+        "config",
+        "bench",
+        "locale",
+        "static",
+    ]:
         assert (ROOT / name).is_dir(), name
-    for name in ["requirements.txt", "requirements-dev.txt", "manage.py", "README.md", "Makefile", "pyproject.toml", ".ci/run"]:
+    for name in [
+        "requirements.txt",
+        "requirements-dev.txt",
+        "manage.py",
+        "README.md",
+        "Makefile",
+        "pyproject.toml",
+        ".ci/run",
+    ]:
         assert (ROOT / name).is_file(), name
 
 

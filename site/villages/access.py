@@ -48,7 +48,9 @@ def supervised_area_ids(user) -> frozenset[int]:
         if ids:
             from villages.models import Area
 
-            ids |= set(Area.objects.filter(parent_id__in=ids).values_list("id", flat=True))
+            ids |= set(
+                Area.objects.filter(parent_id__in=ids).values_list("id", flat=True)
+            )
         cache["supervised_areas"] = frozenset(ids)
     return cache["supervised_areas"]
 

@@ -14,7 +14,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from villages.models import Area, Grid, Household, Membership, Relation, Supervisor, Village
+from villages.models import (
+    Area,
+    Grid,
+    Household,
+    Membership,
+    Relation,
+    Supervisor,
+    Village,
+)
 
 DEMO_PASSWORD = "xiangyue-demo"  # noqa: S105 - printed on purpose: demo accounts only
 
@@ -33,18 +41,53 @@ class DemoPerson:
 
 
 DEMO_PEOPLE = [
-    DemoPerson("13900000001", "王建国", "liuxi", "柳溪村", ("committee", "household_rep"), "村两委（村支书）"),
-    DemoPerson("13900000002", "李秀英", "liuxi", "柳溪村", ("committee",), "村两委（文书）"),
-    DemoPerson("13900000003", "张伟", "liuxi", "柳溪村", ("grid_worker",), "网格员（第一网格）"),
-    DemoPerson("13900000004", "陈芳", "liuxi", "柳溪村", ("shopkeeper",), "积分超市店主"),
+    DemoPerson(
+        "13900000001",
+        "王建国",
+        "liuxi",
+        "柳溪村",
+        ("committee", "household_rep"),
+        "村两委（村支书）",
+    ),
+    DemoPerson(
+        "13900000002", "李秀英", "liuxi", "柳溪村", ("committee",), "村两委（文书）"
+    ),
+    DemoPerson(
+        "13900000003", "张伟", "liuxi", "柳溪村", ("grid_worker",), "网格员（第一网格）"
+    ),
+    DemoPerson(
+        "13900000004", "陈芳", "liuxi", "柳溪村", ("shopkeeper",), "积分超市店主"
+    ),
     DemoPerson("13900000005", "刘洋", "liuxi", "柳溪村", ("household_rep",), "户代表"),
     DemoPerson("13900000006", "赵敏", "liuxi", "柳溪村", (), "村民"),
-    DemoPerson("13900000007", "孙丽", "liuxi", "柳溪村", ("monitor",), "村务监督委员会"),
-    DemoPerson("13900000011", "周海燕", "taoyuan", "桃园村", ("committee", "household_rep"), "村两委（村主任）"),
-    DemoPerson("13900000012", "吴志强", "taoyuan", "桃园村", ("grid_worker",), "网格员（第一网格）"),
-    DemoPerson("13900000013", "郑桂兰", "taoyuan", "桃园村", ("shopkeeper",), "积分超市店主"),
-    DemoPerson("13900000015", "何文斌", "taoyuan", "桃园村", ("household_rep",), "户代表"),
-    DemoPerson("13900000099", "周强", None, "青山镇", ("supervisor",), "青山镇督导（只读）"),
+    DemoPerson(
+        "13900000007", "孙丽", "liuxi", "柳溪村", ("monitor",), "村务监督委员会"
+    ),
+    DemoPerson(
+        "13900000011",
+        "周海燕",
+        "taoyuan",
+        "桃园村",
+        ("committee", "household_rep"),
+        "村两委（村主任）",
+    ),
+    DemoPerson(
+        "13900000012",
+        "吴志强",
+        "taoyuan",
+        "桃园村",
+        ("grid_worker",),
+        "网格员（第一网格）",
+    ),
+    DemoPerson(
+        "13900000013", "郑桂兰", "taoyuan", "桃园村", ("shopkeeper",), "积分超市店主"
+    ),
+    DemoPerson(
+        "13900000015", "何文斌", "taoyuan", "桃园村", ("household_rep",), "户代表"
+    ),
+    DemoPerson(
+        "13900000099", "周强", None, "青山镇", ("supervisor",), "青山镇督导（只读）"
+    ),
 ]
 
 VILLAGES = [("liuxi", "柳溪村", "LX"), ("taoyuan", "桃园村", "TY")]
@@ -75,7 +118,9 @@ def seed_demo() -> bool:
         village = Village.objects.create(area=area, name=name, slug=slug)
         grids = Grid.objects.bulk_create(Grid(village=village, name=g) for g in GRIDS)
         households = Household.objects.bulk_create(
-            Household(village=village, number=f"{prefix}-{i:03d}", grid=grids[(i - 1) % 4])
+            Household(
+                village=village, number=f"{prefix}-{i:03d}", grid=grids[(i - 1) % 4]
+            )
             for i in range(1, HOUSEHOLDS_PER_VILLAGE + 1)
         )
         demo_here = [p for p in DEMO_PEOPLE if p.village == slug]
@@ -96,25 +141,41 @@ def seed_demo() -> bool:
             fields: dict = {f"is_{r}": True for r in person.roles}
             if "household_rep" in person.roles:
                 household = next(rep_households)
-                fields.update(household=household, grid=household.grid, relation=Relation.HEAD)
+                fields.update(
+                    household=household, grid=household.grid, relation=Relation.HEAD
+                )
             elif "shopkeeper" in person.roles:
                 fields.update(is_resident=True)
             elif "grid_worker" in person.roles:
                 fields.update(grid=grids[0])
             else:
                 household = households[1]
-                fields.update(household=household, grid=household.grid, relation=Relation.CHILD)
+                fields.update(
+                    household=household, grid=household.grid, relation=Relation.CHILD
+                )
             fields["birth_year"] = rng.randint(1960, 1995)
             memberships.append((len(users) - 1, fields))
         # Everyone else: a head (the household representative) and family members.
-        taken = {m[1].get("household").pk for m in memberships if m[1].get("is_household_rep")}
+        taken = {
+            m[1].get("household").pk
+            for m in memberships
+            if m[1].get("is_household_rep")
+        }
         for household in households:
-            family = [Relation.SPOUSE] if household.pk in taken else [Relation.HEAD, Relation.SPOUSE]
-            family += rng.sample([Relation.CHILD, Relation.CHILD, Relation.PARENT], rng.randint(0, 2))
+            family = (
+                [Relation.SPOUSE]
+                if household.pk in taken
+                else [Relation.HEAD, Relation.SPOUSE]
+            )
+            family += rng.sample(
+                [Relation.CHILD, Relation.CHILD, Relation.PARENT], rng.randint(0, 2)
+            )
             for relation in family:
                 user = User(
                     username=f"demo{next_phone}",
-                    name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", rng.choice(GIVEN)]),
+                    name=rng.choice(SURNAMES)
+                    + rng.choice(GIVEN)
+                    + rng.choice(["", rng.choice(GIVEN)]),
                     phone=_e164(str(next_phone)),
                     phone_verified=True,
                     password=unusable,
@@ -140,9 +201,17 @@ def seed_demo() -> bool:
                     )
                 )
         User.objects.bulk_create(users)
-        saved = {u.username: u for u in User.objects.filter(username__in=[u.username for u in users])}
+        saved = {
+            u.username: u
+            for u in User.objects.filter(username__in=[u.username for u in users])
+        }
         Membership.objects.bulk_create(
-            Membership(user=saved[users[i].username], village=village, verified_at=now, **fields)
+            Membership(
+                user=saved[users[i].username],
+                village=village,
+                verified_at=now,
+                **fields,
+            )
             for i, fields in memberships
         )
 

@@ -51,7 +51,9 @@ class Village(models.Model):
         verbose_name_plural = _("villages")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["area", "name"], name="villages_village_unique_name"),
+            models.UniqueConstraint(
+                fields=["area", "name"], name="villages_village_unique_name"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -65,7 +67,10 @@ class Grid(models.Model):
     """A grid (网格): the part of a village that one grid worker looks after."""
 
     village = models.ForeignKey(
-        Village, verbose_name=_("village"), on_delete=models.CASCADE, related_name="grids"
+        Village,
+        verbose_name=_("village"),
+        on_delete=models.CASCADE,
+        related_name="grids",
     )
     name = models.CharField(_("name"), max_length=60)
 
@@ -74,7 +79,9 @@ class Grid(models.Model):
         verbose_name_plural = _("grids")
         ordering = ["village", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["village", "name"], name="villages_grid_unique_name"),
+            models.UniqueConstraint(
+                fields=["village", "name"], name="villages_grid_unique_name"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -85,7 +92,10 @@ class Household(models.Model):
     """A household (户), known by its household number (户号) within the village."""
 
     village = models.ForeignKey(
-        Village, verbose_name=_("village"), on_delete=models.CASCADE, related_name="households"
+        Village,
+        verbose_name=_("village"),
+        on_delete=models.CASCADE,
+        related_name="households",
     )
     number = models.CharField(_("household number"), max_length=30)
     grid = models.ForeignKey(
@@ -156,7 +166,10 @@ class Membership(models.Model):
         related_name="memberships",
     )
     village = models.ForeignKey(
-        Village, verbose_name=_("village"), on_delete=models.CASCADE, related_name="memberships"
+        Village,
+        verbose_name=_("village"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     household = models.ForeignKey(
         Household,
@@ -177,7 +190,9 @@ class Membership(models.Model):
     relation = models.CharField(
         _("relation to the head"), max_length=20, choices=Relation.choices, blank=True
     )
-    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("year of birth"), null=True, blank=True
+    )
     is_resident = models.BooleanField(_("resident"), default=True)
     is_household_rep = models.BooleanField(_("household representative"), default=False)
     is_grid_worker = models.BooleanField(_("grid worker"), default=False)
@@ -251,14 +266,19 @@ class Supervisor(models.Model):
         related_name="supervisions",
     )
     area = models.ForeignKey(
-        Area, verbose_name=_("area"), on_delete=models.CASCADE, related_name="supervisors"
+        Area,
+        verbose_name=_("area"),
+        on_delete=models.CASCADE,
+        related_name="supervisors",
     )
 
     class Meta:
         verbose_name = _("supervisor")
         verbose_name_plural = _("supervisors")
         constraints = [
-            models.UniqueConstraint(fields=["user", "area"], name="villages_supervisor_unique"),
+            models.UniqueConstraint(
+                fields=["user", "area"], name="villages_supervisor_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,8 @@ def villages_for_user(*, user) -> QuerySet[Village]:
     areas = supervised_area_ids(user)
     return (
         Village.objects.filter(
-            Q(memberships__user=user, memberships__left_at__isnull=True) | Q(area_id__in=areas)
+            Q(memberships__user=user, memberships__left_at__isnull=True)
+            | Q(area_id__in=areas)
         )
         .select_related("area")
         .distinct()
@@ -47,6 +48,10 @@ def village_committee(*, village: Village) -> QuerySet[Membership]:
 def areas_with_villages() -> QuerySet[Area]:
     from django.db.models import Prefetch
 
-    return Area.objects.filter(villages__isnull=False).distinct().prefetch_related(
-        Prefetch("villages", queryset=Village.objects.order_by("name"))
+    return (
+        Area.objects.filter(villages__isnull=False)
+        .distinct()
+        .prefetch_related(
+            Prefetch("villages", queryset=Village.objects.order_by("name"))
+        )
     )

@@ -17,7 +17,9 @@ class VillageMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.village = get_object_or_404(Village.objects.select_related("area"), slug=kwargs["village"])
+        self.village = get_object_or_404(
+            Village.objects.select_related("area"), slug=kwargs["village"]
+        )
         if not request.user.has_perm(self.permission_required, self.village):
             raise PermissionDenied
         self.membership = membership_for(request.user, self.village)

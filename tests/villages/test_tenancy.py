@@ -1,7 +1,8 @@
 """A member of one village gets 403 or 404, never data, for another village's URLs."""
 
-import pytest
 from django.urls import reverse
+
+import pytest
 
 from audit.services import audit_log
 
@@ -10,12 +11,16 @@ VILLAGE_URLS = ["villages:home", "roster:list", "audit:log"]
 
 @pytest.fixture
 def secret_in_village(village, committee):
-    audit_log(actor=committee, village=village, action="test.secret", note="柳溪村的秘密")
+    audit_log(
+        actor=committee, village=village, action="test.secret", note="柳溪村的秘密"
+    )
     return "柳溪村的秘密"
 
 
 @pytest.mark.parametrize("name", VILLAGE_URLS)
-def test_committee_of_another_village_is_refused(client, name, village, other_committee, secret_in_village):
+def test_committee_of_another_village_is_refused(
+    client, name, village, other_committee, secret_in_village
+):
     client.force_login(other_committee)
     response = client.get(reverse(name, kwargs={"village": village.slug}))
     assert response.status_code in (403, 404)
@@ -33,7 +38,10 @@ def test_anonymous_is_sent_to_login(client, name, village):
 @pytest.mark.parametrize("name", VILLAGE_URLS)
 def test_unknown_village_is_404(client, name, committee):
     client.force_login(committee)
-    assert client.get(reverse(name, kwargs={"village": "no-such-village"})).status_code == 404
+    assert (
+        client.get(reverse(name, kwargs={"village": "no-such-village"})).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize(
@@ -69,8 +77,18 @@ def test_supervisor_reads_villages_of_their_area_only(client, village, superviso
 
     elsewhere = VillageFactory(area=AreaFactory(name="远山镇", slug="yuanshan"))
     client.force_login(supervisor)
-    assert client.get(reverse("villages:home", kwargs={"village": village.slug})).status_code == 200
-    assert client.get(reverse("villages:home", kwargs={"village": elsewhere.slug})).status_code == 403
+    assert (
+        client.get(
+            reverse("villages:home", kwargs={"village": village.slug})
+        ).status_code
+        == 200
+    )
+    assert (
+        client.get(
+            reverse("villages:home", kwargs={"village": elsewhere.slug})
+        ).status_code
+        == 403
+    )
 
 
 def test_a_person_in_two_villages_sees_each(client, village, other_village, db):
@@ -82,8 +100,16 @@ def test_a_person_in_two_villages_sees_each(client, village, other_village, db):
     client.force_login(person)
     me = client.get(reverse("accounts:me")).content.decode()
     assert village.name in me and other_village.name in me
-    assert client.get(reverse("roster:list", kwargs={"village": village.slug})).status_code == 403
-    assert client.get(reverse("roster:list", kwargs={"village": other_village.slug})).status_code == 200
+    assert (
+        client.get(reverse("roster:list", kwargs={"village": village.slug})).status_code
+        == 403
+    )
+    assert (
+        client.get(
+            reverse("roster:list", kwargs={"village": other_village.slug})
+        ).status_code
+        == 200
+    )
 
 
 def test_a_person_who_left_is_refused(client, village, resident):
@@ -91,4 +117,9 @@ def test_a_person_who_left_is_refused(client, village, resident):
 
     resident.memberships.update(left_at=timezone.now())
     client.force_login(resident)
-    assert client.get(reverse("villages:home", kwargs={"village": village.slug})).status_code == 403
+    assert (
+        client.get(
+            reverse("villages:home", kwargs={"village": village.slug})
+        ).status_code
+        == 403
+    )
