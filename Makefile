@@ -10,7 +10,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
-.PHONY: help install run test test-sqlite test-postgres lint format bench clean
+.PHONY: help install run test test-sqlite test-postgres lint format messages bench clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -57,6 +57,10 @@ lint: $(STAMP) ## ruff, Django's checks, and no missing migrations
 format: $(STAMP) ## Format and fix what ruff can
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+messages: $(STAMP) ## Refresh the zh_Hans catalogue from the code, then compile it
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests --ignore=bench
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 bench: $(STAMP) ## Run every benchmark and print its numbers
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
