@@ -1,13 +1,11 @@
 from django.utils.functional import SimpleLazyObject
 
+from notifications.selectors import unread_count_for
+
 
 def unread_count(request) -> dict:
     """Unread inbox count for the header; lazy, so pages that don't show it pay nothing."""
     user = getattr(request, "user", None)
-
-    def count() -> int:
-        if user is None or not user.is_authenticated:
-            return 0
-        return user.notifications.filter(read_at__isnull=True).count()
-
-    return {"unread_notifications": SimpleLazyObject(count)}
+    return {
+        "unread_notifications": SimpleLazyObject(lambda: unread_count_for(user=user))
+    }

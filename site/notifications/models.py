@@ -89,7 +89,9 @@ class Preference(models.Model):
         verbose_name = _("notification preference")
         verbose_name_plural = _("notification preferences")
         constraints = [
-            models.UniqueConstraint(fields=["user", "kind"], name="notifications_pref_unique"),
+            models.UniqueConstraint(
+                fields=["user", "kind"], name="notifications_pref_unique"
+            ),
         ]
 
     def __str__(self) -> str:
