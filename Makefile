@@ -43,10 +43,10 @@ test: $(STAMP) ## Run every test: on SQLite, then on PostgreSQL
 	fi
 
 test-sqlite: $(STAMP) ## Run the tests on SQLite only
-	$(PY) -m pytest -n 2 --reuse-db $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 test-postgres: $(STAMP) ## Run the tests on PostgreSQL only (PG_URL)
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest -n 2 --reuse-db $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -n 2 $(if $(CI),--create-db,--reuse-db) $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff, Django's checks, and no missing migrations
 	$(VENV)/bin/ruff check .

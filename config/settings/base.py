@@ -196,7 +196,9 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 # Wagtail
 WAGTAIL_SITE_NAME = "乡约"
-WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The address people reach the site at: links in texts, e-mails and QR codes.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES

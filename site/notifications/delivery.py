@@ -85,7 +85,7 @@ def channel_for(*, user, chosen: str) -> str | None:
 
 def absolute_url(url: str) -> str:
     if url.startswith("/"):
-        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
+        return settings.SITE_URL + url
     return url
 
 
