@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponseRedirect
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from allauth.account import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.fields import PhoneField
-from django import forms
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from allauth.core import context
+from allauth.core.exceptions import ImmediateHttpResponse
 
 from accounts.models import User
 from accounts.phones import normalize_phone
-from accounts.sms import send_sms
+from accounts.sms import SmsError, send_sms
+
+# Six digits, no dash: typed on a numeric keypad, read aloud over the phone.
+PHONE_CODE_LENGTH = 6
 
 
 class ChinesePhoneField(PhoneField):
@@ -50,6 +59,7 @@ class AccountAdapter(DefaultAccountAdapter):
             "committee to add you to the roster."
         ),
         "phone_password_mismatch": _("The mobile number or the password is wrong."),
+        "sms_failed": _("The text message could not be sent. Please try again later."),
     }
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
@@ -76,7 +86,14 @@ class AccountAdapter(DefaultAccountAdapter):
         return user.phone, user.phone_verified
 
     def set_phone_verified(self, user: User, phone: str) -> None:
-        User.objects.filter(pk=user.pk, phone=phone).update(phone_verified=True)
+        updated = User.objects.filter(pk=user.pk, phone=phone).update(
+            phone_verified=True
+        )
+        # allauth goes on with this same object (its phone verification stage
+        # reads it right after a code login): keep it in step with the database,
+        # or the person is sent a second, needless code.
+        if updated and user.phone == phone:
+            user.phone_verified = True
 
     def get_user_by_phone(self, phone: str) -> User | None:
         try:
@@ -85,11 +102,40 @@ class AccountAdapter(DefaultAccountAdapter):
             return None
         return User.objects.filter(phone=phone, is_active=True).first()
 
-    def send_verification_code_sms(self, user: User, phone: str, code: str, **kwargs) -> None:
-        # A login code is sent while the person waits for it, so it goes out now
-        # rather than through the background queue.
-        text = gettext(
-            "Your Xiangyue login code is %(code)s. It is valid for 5 minutes. "
-            "Do not tell it to anyone."
-        ) % {"code": code}
-        send_sms(phone=phone, text=text)
+    def generate_phone_verification_code(self, *, user: User, phone: str) -> str:
+        return get_random_string(PHONE_CODE_LENGTH, allowed_chars="0123456789")
+
+    def send_verification_code_sms(
+        self, user: User, phone: str, code: str, **kwargs
+    ) -> None:
+        # A code is sent while the person waits for it, so it goes out now rather
+        # than through the background queue. The same text serves login codes and
+        # phone verification, so it promises the shorter of the two lifetimes.
+        minutes = (
+            min(
+                allauth_settings.LOGIN_BY_CODE_TIMEOUT,
+                allauth_settings.PHONE_VERIFICATION_TIMEOUT,
+            )
+            // 60
+        )
+        text = ngettext(
+            "Your Xiangyue code is %(code)s. It is valid for %(minutes)d minute. "
+            "Do not tell it to anyone.",
+            "Your Xiangyue code is %(code)s. It is valid for %(minutes)d minutes. "
+            "Do not tell it to anyone.",
+            minutes,
+        ) % {"code": code, "minutes": minutes}
+        try:
+            send_sms(phone=phone, text=text)
+        except SmsError as exc:
+            # allauth's views do not expect this method to fail. Nothing has been
+            # stored yet (allauth persists the code only after sending it), so the
+            # person is sent back to the page they came from, told plainly, and
+            # can ask again. send_sms has logged the provider's answer.
+            request = context.request
+            self.add_message(
+                request, messages.ERROR, message=self.error_messages["sms_failed"]
+            )
+            raise ImmediateHttpResponse(
+                HttpResponseRedirect(request.get_full_path())
+            ) from exc

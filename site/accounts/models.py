@@ -11,7 +11,9 @@ class User(AbstractUser):
 
     name = models.CharField(_("name"), max_length=60, blank=True)
     # E.164, e.g. +8613800138000; NULL for staff accounts without a phone.
-    phone = models.CharField(_("phone"), max_length=20, unique=True, null=True, blank=True)
+    phone = models.CharField(
+        _("phone"), max_length=20, unique=True, null=True, blank=True
+    )
     phone_verified = models.BooleanField(_("phone verified"), default=False)
 
     objects = UserManager()
@@ -21,7 +23,8 @@ class User(AbstractUser):
         verbose_name_plural = _("people")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(phone__isnull=True) | models.Q(phone__startswith="+"),
+                condition=models.Q(phone__isnull=True)
+                | models.Q(phone__startswith="+"),
                 name="accounts_user_phone_e164",
             ),
         ]

@@ -1,8 +1,10 @@
 """Sending text messages.
 
 One setting, ``SMS_BACKEND``, picks the backend: the console backend in development
-and tests, a provider's backend in production. Login codes and notifications both
-go through :func:`send_sms`.
+and tests, :class:`HttpSmsBackend` (or another provider's backend) in production.
+Login codes and notifications both go through :func:`send_sms`, which raises
+:class:`SmsError` when a text could not be handed to the provider; callers turn
+that into a message the person understands.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ import time
 import uuid
 from dataclasses import dataclass
 
-import requests
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+import requests
+
+from accounts.phones import mask_phone
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +38,11 @@ class SmsMessage:
 
 
 class SmsError(Exception):
-    """The provider did not accept the message."""
+    """The text could not be handed to the provider (refused, failed, unreachable)."""
+
+
+class SmsConfigurationError(SmsError):
+    """The backend is missing settings; nothing can be sent until they are fixed."""
 
 
 class SmsBackend:
@@ -57,18 +66,24 @@ class ConsoleSmsBackend(SmsBackend):
 class HttpSmsBackend(SmsBackend):
     """A provider reached over HTTPS with a signed JSON request.
 
-    Request: ``POST {SMS_HTTP_URL}`` with ``Content-Type: application/json`` and body::
+    Request: ``POST {SMS_HTTP_URL}`` with
+    ``Content-Type: application/json; charset=utf-8`` and a UTF-8 body (Chinese
+    characters as they are, not ``\\u`` escapes)::
 
         {"id": "<uuid4, idempotency key>", "phone": "+8613800138000",
          "sign_name": "乡约", "text": "【乡约】您的验证码是 123456 ..."}
 
     Headers: ``X-Key-Id: {SMS_HTTP_KEY_ID}``, ``X-Timestamp: <unix seconds>`` and
     ``X-Signature: hex(HMAC-SHA256(SMS_HTTP_SECRET, "{timestamp}\\n{body}"))``
-    where body is the exact bytes sent. The provider answers ``200`` with
-    ``{"code": "OK", "message_id": "..."}``; any other status or code is a failure.
-    Requests time out after ``SMS_HTTP_TIMEOUT`` seconds and are not retried here:
-    the caller decides (a login code is re-requested by the person, a notification
-    task is retried by the queue).
+    where body is the exact bytes sent. The provider should refuse requests whose
+    timestamp is more than a few minutes old (replays) and may use ``id`` to drop
+    duplicates. It answers ``200`` with ``{"code": "OK", "message_id": "..."}``;
+    any other status, code or body is a failure. Redirects are not followed.
+
+    Requests time out after ``SMS_HTTP_TIMEOUT`` seconds (connecting, and waiting
+    for each part of the answer) and are not retried here: the caller decides (a
+    login code is re-requested by the person, a notification task is retried by
+    the queue).
     """
 
     def __init__(
@@ -79,49 +94,78 @@ class HttpSmsBackend(SmsBackend):
         sign_name: str | None = None,
         timeout: float | None = None,
     ) -> None:
-        self.url = url or settings.SMS_HTTP_URL
-        self.key_id = key_id or settings.SMS_HTTP_KEY_ID
-        self.secret = secret or settings.SMS_HTTP_SECRET
-        self.sign_name = sign_name or settings.SMS_HTTP_SIGN_NAME
-        self.timeout = timeout or settings.SMS_HTTP_TIMEOUT
-        if not (self.url and self.key_id and self.secret):
-            raise SmsError("SMS_HTTP_URL, SMS_HTTP_KEY_ID and SMS_HTTP_SECRET are required.")
+        self.url = url if url is not None else settings.SMS_HTTP_URL
+        self.key_id = key_id if key_id is not None else settings.SMS_HTTP_KEY_ID
+        self.secret = secret if secret is not None else settings.SMS_HTTP_SECRET
+        self.sign_name = (
+            sign_name if sign_name is not None else settings.SMS_HTTP_SIGN_NAME
+        )
+        self.timeout = float(
+            timeout if timeout is not None else settings.SMS_HTTP_TIMEOUT
+        )
+        if not (self.url and self.key_id and self.secret and self.sign_name):
+            raise SmsConfigurationError(
+                "SMS_HTTP_URL, SMS_HTTP_KEY_ID, SMS_HTTP_SECRET and "
+                "SMS_HTTP_SIGN_NAME are required."
+            )
+        if self.timeout <= 0:
+            raise SmsConfigurationError("SMS_HTTP_TIMEOUT must be positive.")
 
     @staticmethod
     def signature(secret: str, timestamp: str, body: bytes) -> str:
         payload = timestamp.encode() + b"\n" + body
         return hmac.new(secret.encode(), payload, hashlib.sha256).hexdigest()
 
-    def send(self, message: SmsMessage) -> str:
-        body = json.dumps(
+    def body(self, message: SmsMessage, *, message_id: str) -> bytes:
+        return json.dumps(
             {
-                "id": str(uuid.uuid4()),
+                "id": message_id,
                 "phone": message.phone,
                 "sign_name": self.sign_name,
                 "text": f"【{self.sign_name}】{message.text}",
             },
             ensure_ascii=False,
             separators=(",", ":"),
-        ).encode()
+        ).encode("utf-8")
+
+    def send(self, message: SmsMessage) -> str:
+        body = self.body(message, message_id=str(uuid.uuid4()))
         timestamp = str(int(time.time()))
         headers = {
             "Content-Type": "application/json; charset=utf-8",
+            "Accept": "application/json",
             "X-Key-Id": self.key_id,
             "X-Timestamp": timestamp,
             "X-Signature": self.signature(self.secret, timestamp, body),
         }
         try:
-            response = requests.post(self.url, data=body, headers=headers, timeout=self.timeout)
+            response = requests.post(
+                self.url,
+                data=body,
+                headers=headers,
+                timeout=self.timeout,
+                allow_redirects=False,
+            )
+        except requests.Timeout as exc:
+            raise SmsError(
+                f"SMS provider did not answer within {self.timeout:g} s"
+            ) from exc
         except requests.RequestException as exc:
             raise SmsError(f"SMS provider unreachable: {exc}") from exc
         try:
             answer = response.json()
         except ValueError:
-            answer = {}
+            answer = None
+        if not isinstance(answer, dict):
+            raise SmsError(
+                f"SMS provider answered HTTP {response.status_code} without a "
+                "JSON object"
+            )
         if response.status_code != 200 or answer.get("code") != "OK":
+            detail = f"{answer.get('code', '')} {answer.get('message', '')}".strip()
             raise SmsError(
                 f"SMS provider refused the message: HTTP {response.status_code} "
-                f"{answer.get('code', '')} {answer.get('message', '')}".strip()
+                f"{detail[:200]}".strip()
             )
         return str(answer.get("message_id", ""))
 
@@ -132,6 +176,11 @@ def get_backend() -> SmsBackend:
 
 def send_sms(*, phone: str, text: str) -> str:
     """Send one text through the configured backend; raises SmsError on failure."""
-    message_id = get_backend().send(SmsMessage(phone=phone, text=text))
-    logger.info("SMS sent to %s…%s", phone[:6], phone[-2:])
+    try:
+        message_id = get_backend().send(SmsMessage(phone=phone, text=text))
+    except SmsError:
+        # Never log the text: it may hold a login code.
+        logger.exception("SMS to %s failed", mask_phone(phone))
+        raise
+    logger.info("SMS sent to %s (id %s)", mask_phone(phone), message_id)
     return message_id
