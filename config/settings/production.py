@@ -21,6 +21,15 @@ _required("DATABASE_URL")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production runs on PostgreSQL (DATABASE_URL).")
 
+# Login codes must really leave the building: never the console backend here.
+if SMS_BACKEND == "accounts.sms.ConsoleSmsBackend":
+    raise ImproperlyConfigured("SMS_BACKEND must name a real provider in production.")
+if SMS_BACKEND == "accounts.sms.HttpSmsBackend":
+    for name in ("SMS_HTTP_URL", "SMS_HTTP_KEY_ID", "SMS_HTTP_SECRET"):
+        _required(name)
+SITE_URL = _required("SITE_URL").rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_URL
+
 CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS if not h.startswith(".")]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True

@@ -12,6 +12,11 @@ GOOD_ENV = {
     "SECRET_KEY": "x" * 20 + "-production-secret-for-the-check-only-" + "y" * 20,
     "ALLOWED_HOSTS": "xiangyue.example.cn",
     "DATABASE_URL": "postgres://xiangyue@127.0.0.1:5432/xiangyue",
+    "SITE_URL": "https://xiangyue.example.cn",
+    "SMS_BACKEND": "accounts.sms.HttpSmsBackend",
+    "SMS_HTTP_URL": "https://sms.example.cn/send",
+    "SMS_HTTP_KEY_ID": "key-1",
+    "SMS_HTTP_SECRET": "secret-1",
 }
 
 
@@ -39,6 +44,9 @@ def test_check_deploy_passes_with_production_settings():
         ("SECRET_KEY", "SECRET_KEY must be set"),
         ("ALLOWED_HOSTS", "ALLOWED_HOSTS must be set"),
         ("DATABASE_URL", "DATABASE_URL must be set"),
+        ("SITE_URL", "SITE_URL must be set"),
+        ("SMS_HTTP_SECRET", "SMS_HTTP_SECRET must be set"),
+        ("SMS_BACKEND", "SMS_BACKEND must name a real provider"),
     ],
 )
 def test_production_refuses_to_start_without(missing, message):

@@ -6,7 +6,7 @@ from django_tasks.signals import task_enqueued
 def _english(settings):
     """Texts are written in settings.LANGUAGE_CODE; assert on the English source."""
     settings.LANGUAGE_CODE = "en"
-    settings.WAGTAILADMIN_BASE_URL = "https://xiangyue.example"
+    settings.SITE_URL = "https://xiangyue.example"
 
 
 @pytest.fixture
