@@ -72,7 +72,7 @@ def test_normalize_refuses_what_is_not_a_number(typed):
 def test_normalize_says_which_number_is_invalid():
     with pytest.raises(ValidationError) as info:
         normalize_phone("１２３４５")
-    assert info.value.messages == ["12345 is not a valid phone number."]
+    assert info.value.messages == ["12345 不是有效的手机号。"]
 
 
 def test_empty_input_asks_for_a_number():
