@@ -12,7 +12,15 @@ SMS_BACKEND = "accounts.sms.ConsoleSmsBackend"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / ".pytest_cache" / "media"
 STORAGES = {
+    **STORAGES,
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "roster": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": BASE_DIR / ".pytest_cache" / "private",
+            "base_url": None,
+        },
+    },
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
