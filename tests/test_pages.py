@@ -24,7 +24,8 @@ def test_language_switch_to_english_and_back(client, village):
 
 def test_language_switch_refuses_junk_and_foreign_redirects(client, db):
     response = client.post(
-        reverse("set_language"), {"language": "xx-junk", "next": "https://evil.example/"}
+        reverse("set_language"),
+        {"language": "xx-junk", "next": "https://evil.example/"},
     )
     assert response.status_code == 302
     assert "evil.example" not in response["Location"]

@@ -150,6 +150,8 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 300
 ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = True
+# Greet people by name (User.__str__), not by their internal username.
+ACCOUNT_USER_DISPLAY = str
 ACCOUNT_FORMS = {"confirm_login_code": "accounts.forms.ConfirmLoginCodeForm"}
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
 ACCOUNT_EMAIL_VERIFICATION = "none"

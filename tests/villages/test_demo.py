@@ -8,7 +8,10 @@ from villages.models import Grid, Household, Membership, Supervisor, Village
 def test_seed_demo_builds_a_township_once(db, capsys):
     call_command("seed_demo")
     call_command("seed_demo")
-    assert sorted(Village.objects.values_list("name", flat=True)) == ["柳溪村", "桃园村"]
+    assert sorted(Village.objects.values_list("name", flat=True)) == [
+        "柳溪村",
+        "桃园村",
+    ]
     for village in Village.objects.all():
         assert Household.objects.filter(village=village).count() == 150
         assert Grid.objects.filter(village=village).count() == 4
