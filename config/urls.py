@@ -17,6 +17,8 @@ urlpatterns = [
     path("v/<slug:village>/", include("villages.urls")),
     path("v/<slug:village>/roster/", include("roster.urls")),
     path("v/<slug:village>/audit/", include("audit.urls")),
+    path("v/<slug:village>/points/", include("points.urls")),
+    path("v/<slug:village>/deliberation/", include("deliberation.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -45,6 +45,12 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
 
+    @property
+    def action_label(self) -> str:
+        from audit.actions import action_label
+
+        return action_label(self.action)
+
     def changes(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for every field that differs."""
         before = self.before or {}

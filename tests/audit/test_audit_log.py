@@ -101,3 +101,14 @@ def test_removing_a_person_forgets_the_link_but_keeps_the_name(village, committe
     entry.refresh_from_db()
     assert entry.actor is None
     assert entry.actor_name == name
+
+
+def test_the_log_names_actions_in_words(client, village, committee):
+    audit_log(actor=committee, village=village, action="roster.import")
+    audit_log(actor=committee, village=village, action="some.new.action")
+    client.force_login(committee)
+    page = client.get(
+        reverse("audit:log", kwargs={"village": village.slug})
+    ).content.decode()
+    assert "导入了村民名册" in page
+    assert "some.new.action" in page
