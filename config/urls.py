@@ -7,10 +7,11 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from villages import views as village_views
+from cms_home import views as cms_views
 
 urlpatterns = [
-    path("", village_views.portal, name="portal"),
+    # The portal page of the disclosure site (Wagtail), by name for templates.
+    path("", cms_views.portal, name="portal"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
     path("me/notifications/", include("notifications.urls")),

@@ -99,9 +99,18 @@ def _e164(local: str) -> str:
     return f"+86{local}"
 
 
-@transaction.atomic
 def seed_demo() -> bool:
-    """Create the demo township once; return False if it already exists."""
+    """Create the demo township once; return False if it already exists. The
+    disclosure site's demo content is added (once) either way."""
+    from cms_home.demo import seed_disclosure
+
+    created = _seed_people()
+    seed_disclosure()
+    return created
+
+
+@transaction.atomic
+def _seed_people() -> bool:
     if Area.objects.filter(slug="qingshan").exists():
         return False
     rng = random.Random(20261122)  # noqa: S311 - demo data, not security

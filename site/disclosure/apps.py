@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DisclosureConfig(AppConfig):
+    name = "disclosure"
+    label = "disclosure"
+    verbose_name = _("Disclosure")
+    default_auto_field = "django.db.models.BigAutoField"

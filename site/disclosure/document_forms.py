@@ -1,0 +1,23 @@
+"""The document upload form (WAGTAILDOCS_DOCUMENT_FORM_BASE). Its own module: Wagtail
+imports it while it loads the document model, before the page models exist."""
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.documents.forms import BaseDocumentForm
+
+
+class DocumentForm(BaseDocumentForm):
+    """Attachments: the extension list is WAGTAILDOCS_EXTENSIONS; this adds a size cap."""
+
+    def clean_file(self):
+        file = self.cleaned_data.get("file")
+        limit = settings.MAX_UPLOAD_BYTES
+        if file is not None and getattr(file, "size", 0) > limit:
+            raise forms.ValidationError(
+                _("This file is too large: the limit is %(limit)s.")
+                % {"limit": filesizeformat(limit)}
+            )
+        return file

@@ -1,0 +1,1 @@
+from tests.cms_home.fixtures import *  # noqa: F403
