@@ -6,3 +6,23 @@ class DeliberationConfig(AppConfig):
     name = "deliberation"
     label = "deliberation"
     verbose_name = _("Deliberation")
+
+    def ready(self) -> None:
+        from audit.actions import register_actions
+        from deliberation import rules  # noqa: F401  (registers the permissions)
+
+        register_actions(
+            {
+                "deliberation.topic_create": _("Topic opened"),
+                "deliberation.proposal_answer": _("Proposal answered"),
+                "deliberation.phase_change": _("Topic phase changed"),
+                "deliberation.decision_publish": _("Decision published"),
+                "deliberation.comment_hide": _("Comment hidden"),
+                "deliberation.comment_restore": _("Comment shown again"),
+                "deliberation.vote_create": _("Vote set up"),
+                "deliberation.vote_update": _("Vote settings changed"),
+                "deliberation.paper_ballot": _("Paper ballot recorded"),
+                "deliberation.meeting_record": _("Meeting recorded"),
+                "deliberation.progress_add": _("Progress reported"),
+            }
+        )

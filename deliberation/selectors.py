@@ -1,0 +1,249 @@
+"""Reads: eligibility, turnout and quorum, tallies, and the pages' data."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from deliberation.models import (
+    Ballot,
+    BallotChoice,
+    Comment,
+    DeliberationSettings,
+    Electorate,
+    Participation,
+    Phase,
+    QuorumRule,
+    Topic,
+    Vote,
+    VoteKind,
+)
+from villages.access import membership_for
+from villages.models import Household, Membership, Village
+
+ADULT_AGE = 18
+
+
+def settings_for(village: Village) -> DeliberationSettings:
+    found = DeliberationSettings.objects.filter(village=village).first()
+    return found or DeliberationSettings(village=village)
+
+
+def adult_cutoff_year(vote: Vote) -> int:
+    # Only the year of birth is known: whoever turns 18 in the vote's year votes.
+    return timezone.localtime(vote.opens_at).year - ADULT_AGE
+
+
+def eligible_memberships(vote: Vote) -> QuerySet[Membership]:
+    members = Membership.objects.active().filter(
+        village_id=vote.village_id, verified_at__isnull=False
+    )
+    if vote.electorate == Electorate.HOUSEHOLDS:
+        return members.filter(is_household_rep=True, household__isnull=False)
+    return members.filter(is_resident=True, birth_year__lte=adult_cutoff_year(vote))
+
+
+def is_eligible_membership(membership: Membership | None, vote: Vote) -> bool:
+    if membership is None or membership.left_at or not membership.verified_at:
+        return False
+    if membership.village_id != vote.village_id:
+        return False
+    if vote.electorate == Electorate.HOUSEHOLDS:
+        return membership.is_household_rep and membership.household_id is not None
+    return (
+        membership.is_resident
+        and membership.birth_year is not None
+        and membership.birth_year <= adult_cutoff_year(vote)
+    )
+
+
+def is_eligible(*, user, vote: Vote) -> bool:
+    return is_eligible_membership(membership_for(user, vote.village), vote)
+
+
+def has_participated(*, user, vote: Vote) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Participation.objects.filter(vote=vote, voter=user).exists()
+
+
+@dataclass
+class OptionResult:
+    option: object
+    count: int
+    percent: float
+
+
+@dataclass
+class Outcome:
+    """Turnout against the rule, and the result when it may be shown."""
+
+    rule: str
+    electorate: int
+    participants: int
+    households_total: int
+    households_participating: int
+    paper: int
+    required: int
+    valid: bool
+    cast: int = 0
+    visible: bool = False
+    passed: bool | None = None
+    winner: object = None
+    options: list[OptionResult] = field(default_factory=list)
+
+    @property
+    def turnout_percent(self) -> float:
+        return 100 * self.participants / self.electorate if self.electorate else 0.0
+
+
+def vote_outcome(vote: Vote, *, now=None) -> Outcome:
+    """Three queries: electorate (two counts in one), participation, tally."""
+    now = now or timezone.now()
+    households_total = Household.objects.filter(village_id=vote.village_id).count()
+    if vote.electorate_size is not None:
+        electorate = vote.electorate_size
+    elif vote.electorate == Electorate.HOUSEHOLDS:
+        electorate = households_total
+    else:
+        electorate = eligible_memberships(vote).count()
+    taking_part = Participation.objects.filter(vote=vote).aggregate(
+        n=Count("id"),
+        households=Count("household", distinct=True),
+        paper=Count("id", filter=Q(is_paper=True)),
+    )
+    participants = taking_part["n"]
+    households = taking_part["households"]
+    if vote.rule == QuorumRule.VILLAGERS:
+        if vote.electorate == Electorate.HOUSEHOLDS:
+            # 本村三分之二以上的户的代表参加
+            required = math.ceil(2 * households_total / 3)
+            valid = participants * 3 >= households_total * 2 and participants > 0
+        else:
+            # 本村十八周岁以上村民的过半数参加 (or two thirds of the households)
+            required = electorate // 2 + 1
+            valid = participants * 2 > electorate or (
+                households_total > 0 and households * 3 >= households_total * 2
+            )
+    elif vote.rule == QuorumRule.REPRESENTATIVES:
+        required = math.ceil(2 * electorate / 3)
+        valid = participants * 3 >= electorate * 2 and participants > 0
+    else:
+        required = 0
+        valid = True
+    outcome = Outcome(
+        rule=vote.rule,
+        electorate=electorate,
+        participants=participants,
+        households_total=households_total,
+        households_participating=households,
+        paper=taking_part["paper"],
+        required=required,
+        valid=valid,
+        cast=participants,
+        visible=vote.results_visible(now),
+    )
+    if not outcome.visible:
+        return outcome
+    counts = dict(
+        BallotChoice.objects.filter(ballot__vote=vote)
+        .values_list("option_id")
+        .annotate(n=Count("id"))
+        .values_list("option_id", "n")
+    )
+    cast = outcome.cast
+    for option in vote.options.all():
+        n = counts.get(option.pk, 0)
+        outcome.options.append(OptionResult(option, n, 100 * n / cast if cast else 0.0))
+    # 所作决定应当经到会人员的过半数通过: more than half of the ballots cast.
+    if vote.kind == VoteKind.YES_NO:
+        yes = next((r.count for r in outcome.options if r.option.code == "yes"), 0)
+        outcome.passed = valid and yes * 2 > cast
+    else:
+        top = max(outcome.options, key=lambda r: r.count, default=None)
+        if top is not None and top.count * 2 > cast:
+            outcome.winner = top.option
+        outcome.passed = valid and outcome.winner is not None
+    return outcome
+
+
+def ballot_count(vote: Vote) -> int:
+    return Ballot.objects.filter(vote=vote).count()
+
+
+def topics_for_village(*, village: Village, phase: str | None = None):
+    topics = (
+        Topic.objects.filter(village=village)
+        .annotate(
+            comment_count=Count("comments", distinct=True),
+            cosign_count=Count("cosignatures", distinct=True),
+        )
+        .order_by("-created_at")
+    )
+    if phase:
+        topics = topics.filter(phase=phase)
+    return topics
+
+
+def phase_counts(*, village: Village) -> dict[str, int]:
+    rows = (
+        Topic.objects.filter(village=village)
+        .values_list("phase")
+        .annotate(n=Count("id"))
+        .values_list("phase", "n")
+    )
+    counts = dict.fromkeys(Phase.values, 0)
+    counts.update(dict(rows))
+    return counts
+
+
+def topic_for_page(*, village: Village, pk: int) -> Topic:
+    """The topic with everything its page shows, in a fixed number of queries."""
+    replies = Comment.objects.select_related("author", "hidden_by").prefetch_related(
+        "revisions"
+    )
+    return (
+        Topic.objects.filter(village=village)
+        .select_related("village", "created_by")
+        .annotate(
+            cosign_count=Count("cosignatures", distinct=True),
+            rating_average=Avg("ratings__stars"),
+            rating_count=Count("ratings", distinct=True),
+        )
+        .prefetch_related(
+            "phase_dates",
+            "attachments",
+            Prefetch(
+                "comments",
+                queryset=replies.filter(parent__isnull=True).prefetch_related(
+                    Prefetch("replies", queryset=replies)
+                ),
+                to_attr="threads",
+            ),
+            Prefetch(
+                "votes",
+                queryset=Vote.objects.prefetch_related("options").order_by("opens_at"),
+            ),
+            "meetings",
+            "progress",
+            Prefetch("ratings", queryset=_ratings()),
+        )
+        .get(pk=pk)
+    )
+
+
+def _ratings():
+    from deliberation.models import Rating
+
+    return Rating.objects.select_related("user").order_by("-created_at")
+
+
+def answer_countdown(topic: Topic, *, now=None) -> int | None:
+    """Whole days left for the committee to answer a co-signed proposal."""
+    if topic.answer_due is None or topic.answered_at is not None:
+        return None
+    seconds = (topic.answer_due - (now or timezone.now())).total_seconds()
+    return max(0, math.ceil(seconds / 86400))
