@@ -56,6 +56,11 @@ class PublicRecordMixin(RoutablePageMixin):
     def _plain(value) -> str:
         return strip_tags(str(value)) if value else ""
 
+    def public_url(self, request) -> str:
+        # The address the visitor reached us at (checked against ALLOWED_HOSTS),
+        # so the QR code opens the page the same way the printer saw it.
+        return request.build_absolute_uri(self.get_url(request))
+
     def published_versions(self):
         from cms_home.models import PublishedVersion
 
@@ -86,13 +91,13 @@ class PublicRecordMixin(RoutablePageMixin):
     @path("print/")
     def print_view(self, request):
         context = self.get_context(request)
-        context["page_url"] = self.get_full_url(request)
+        context["page_url"] = self.public_url(request)
         return TemplateResponse(request, "cms_home/print.html", context)
 
     @path("poster/")
     def poster(self, request):
         context = self.get_context(request)
-        context["page_url"] = self.get_full_url(request)
+        context["page_url"] = self.public_url(request)
         context["qr"] = qr_svg(context["page_url"])
         return TemplateResponse(request, "cms_home/poster.html", context)
 
