@@ -6,3 +6,25 @@ class PointsConfig(AppConfig):
     name = "points"
     label = "points"
     verbose_name = _("Points")
+
+    def ready(self) -> None:
+        from audit.actions import register_actions
+        from points import rules  # noqa: F401  (registers the permissions)
+
+        register_actions(
+            {
+                "points.entry_record": _("Points entry recorded"),
+                "points.entry_approve": _("Points entry approved"),
+                "points.entry_reject": _("Points entry rejected"),
+                "points.entry_reverse": _("Points entry reversed"),
+                "points.appeal_decide": _("Appeal decided"),
+                "points.rules_import": _("Rules catalogue imported"),
+                "points.rules_save": _("Rules catalogue saved"),
+                "points.list_draft": _("Red and black list drafted"),
+                "points.list_notify": _("Households told before the black list"),
+                "points.line_review": _("Black list line reviewed"),
+                "points.list_publish": _("Red and black list published"),
+                "points.repair_verify": _("Credit repair task verified"),
+                "points.credit_export": _("Credit households exported"),
+            }
+        )

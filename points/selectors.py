@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 
-from points.models import Account, Transaction
+from points.models import (
+    Account,
+    Appeal,
+    Entry,
+    RuleBook,
+    RuleItem,
+    Transaction,
+)
 
 
 def household_balance(household) -> int:
@@ -43,3 +50,125 @@ def period_scores(village, starts_on: dt.date, ends_on: dt.date) -> dict[int, in
         .order_by()
     )
     return dict(rows)
+
+
+def household_monthly_scores(household, year: int) -> list[int]:
+    """Score per month of the year, January first."""
+    rows = (
+        Transaction.objects.filter(
+            village_id=household.village_id,
+            household=household,
+            effective_on__year=year,
+        )
+        .values_list("effective_on__month")
+        .annotate(s=Sum("score_delta"))
+        .order_by()
+    )
+    by_month = dict(rows)
+    return [by_month.get(m, 0) for m in range(1, 13)]
+
+
+def household_entries(household):
+    return (
+        Entry.objects.filter(household=household)
+        .select_related(
+            "item",
+            "item__category",
+            "recorded_by",
+            "reviewed_by",
+            "appeal",
+            "appeal__decided_by",
+        )
+        .prefetch_related("photos")
+        .order_by("-occurred_on", "-pk")
+    )
+
+
+def current_rulebook(village, year: int | None = None) -> RuleBook | None:
+    books = RuleBook.objects.filter(village=village)
+    if year is not None:
+        return books.filter(year=year).first()
+    return books.order_by("-year").first()
+
+
+def rule_items(rulebook: RuleBook | None):
+    if rulebook is None:
+        return RuleItem.objects.none()
+    return RuleItem.objects.filter(rulebook=rulebook).select_related("category")
+
+
+def review_queue(village):
+    return (
+        Entry.objects.filter(village=village, status=Entry.Status.PROPOSED)
+        .select_related("household", "item", "item__category", "recorded_by")
+        .prefetch_related("photos")
+        .order_by("recorded_at", "pk")
+    )
+
+
+def open_appeals(village):
+    return (
+        Appeal.objects.filter(entry__village=village, status=Appeal.Status.OPEN)
+        .select_related(
+            "entry", "entry__household", "entry__item", "entry__recorded_by", "filed_by"
+        )
+        .order_by("filed_at", "pk")
+    )
+
+
+def category_breakdown(village, starts_on: dt.date, ends_on: dt.date) -> list[dict]:
+    """Points awarded and deducted per category in the period (final entries)."""
+    return list(
+        Entry.objects.filter(
+            village=village,
+            status=Entry.Status.FINAL,
+            occurred_on__range=(starts_on, ends_on),
+        )
+        .values("item__category__name")
+        .annotate(
+            plus=Sum("points", filter=Q(points__gt=0), default=0),
+            minus=Sum("points", filter=Q(points__lt=0), default=0),
+            count=Count("pk"),
+        )
+        .order_by("item__category__name")
+    )
+
+
+def with_zeros(village, scores: dict[int, int]) -> list[int]:
+    """Every household's score, counting those with no deed as 0."""
+    from villages.models import Household
+
+    total = Household.objects.filter(village=village).count()
+    return list(scores.values()) + [0] * max(total - len(scores), 0)
+
+
+def standing(all_scores: list[int], score: int) -> dict:
+    """Rank (1 = best; ties share a rank) among the village's households."""
+    better = sum(1 for s in all_scores if s > score)
+    return {"rank": better + 1, "of": len(all_scores)}
+
+
+def household_credit(household, year: int) -> dict:
+    """信用户 status and black-list state from the published lists of the year."""
+    from points.models import ListLine, RankingList
+
+    lines = list(
+        ListLine.objects.filter(
+            household=household,
+            ranking__status=RankingList.Status.PUBLISHED,
+            ranking__ends_on__year=year,
+        )
+        .exclude(review=ListLine.Review.REMOVED)
+        .select_related("ranking")
+        .prefetch_related("repair_tasks")
+        .order_by("-ranking__ends_on")
+    )
+    red = next((line for line in lines if line.color == ListLine.Color.RED), None)
+    black = next((line for line in lines if line.color == ListLine.Color.BLACK), None)
+    tasks = list(black.repair_tasks.all()) if black else []
+    return {
+        "credit_household": red is not None,
+        "black": black,
+        "tasks": tasks,
+        "repaired": bool(tasks) and all(t.verified_at for t in tasks),
+    }

@@ -1,0 +1,138 @@
+"""Forms parse and check input; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from points.models import RuleItem
+from villages.models import Household
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class EntryForm(forms.Form):
+    household = forms.ModelChoiceField(
+        label=_("Household"), queryset=Household.objects.none()
+    )
+    item = forms.ModelChoiceField(label=_("Item"), queryset=RuleItem.objects.none())
+    points = forms.IntegerField(
+        label=_("Points"),
+        required=False,
+        min_value=-1000,
+        max_value=1000,
+        help_text=_("Leave empty for the item's points."),
+    )
+    occurred_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    photos = MultipleImageField(
+        label=_("Photos"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+    key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+
+    def __init__(self, *args, households, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = households
+        self.fields["item"].queryset = items
+        self.fields["item"].label_from_instance = lambda i: (
+            f"{i.category.name} · {i.name} ({i.points:+d})"
+        )
+        self.fields["occurred_on"].initial = timezone.localdate()
+
+    def clean_photos(self):
+        from points.images import MAX_PHOTOS
+
+        photos = self.cleaned_data["photos"]
+        if len(photos) > MAX_PHOTOS:
+            raise forms.ValidationError(
+                _("At most %(count)s photos.") % {"count": MAX_PHOTOS}
+            )
+        return photos
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AppealDecisionForm(ReasonForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("uphold", _("Uphold the entry")),
+            ("reverse", _("Reverse the entry")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+
+class ListDraftForm(forms.Form):
+    period = forms.ChoiceField(
+        label=_("Period"),
+        choices=[
+            ("month", _("month")),
+            ("quarter", _("quarter")),
+            ("year", _("year")),
+        ],
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    number = forms.IntegerField(
+        label=_("Month or quarter"),
+        required=False,
+        min_value=1,
+        max_value=12,
+        help_text=_("1–12 for a month, 1–4 for a quarter; empty for a year."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        period, number = data.get("period"), data.get("number")
+        if period == "month" and not number:
+            raise forms.ValidationError(_("Choose the month."))
+        if period == "quarter" and not (number and number <= 4):
+            raise forms.ValidationError(_("Choose a quarter from 1 to 4."))
+        return data
+
+
+class RepairTaskForm(forms.Form):
+    description = forms.CharField(label=_("Task"), max_length=200)
+    hours = forms.IntegerField(
+        label=_("Volunteer hours"), required=False, min_value=1, max_value=500
+    )
+
+
+class CatalogueUploadForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
