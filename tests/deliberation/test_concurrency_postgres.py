@@ -1,0 +1,117 @@
+"""Under real concurrency on PostgreSQL: one counted ballot per voter/household."""
+
+import threading
+
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+
+import pytest
+
+from deliberation.models import Ballot, BallotChoice, Participation
+from deliberation.services.votes import ballot_cast
+from tests.deliberation.factories import make_vote
+from tests.factories import MembershipFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+THREADS = 8
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency under real row locks needs PostgreSQL")
+
+
+def run_together(target, n=THREADS):
+    barrier = threading.Barrier(n)
+    results, errors = [], []
+
+    def worker(i):
+        try:
+            barrier.wait()
+            results.append(target(i))
+        except ValidationError as e:
+            errors.append(e.code)
+        except Exception as e:  # anything else is a bug the test must show
+            errors.append(repr(e))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results, errors
+
+
+def test_one_voter_from_many_threads_counts_once(topic, committee, resident):
+    vote = make_vote(topic, committee)
+    options = [o.pk for o in vote.options.all()]
+    results, errors = run_together(
+        lambda i: ballot_cast(vote=vote, voter=resident, option_ids=[options[i % 3]])
+    )
+    assert len(results) == 1
+    assert errors == ["already_voted"] * (THREADS - 1)
+    assert Participation.objects.filter(vote=vote).count() == 1
+    assert Ballot.objects.filter(vote=vote).count() == 1
+    assert BallotChoice.objects.filter(ballot__vote=vote).count() == 1
+
+
+def test_one_household_from_many_threads_counts_once(
+    topic, committee, village, household
+):
+    # Two representatives cannot coexist, so the rep votes from several phones
+    # while a former rep's successor races: one household ballot only.
+    rep = MembershipFactory(village=village, household=household, is_household_rep=True)
+    vote = make_vote(topic, committee, electorate="households")
+    yes = vote.options.get(code="yes").pk
+    results, errors = run_together(
+        lambda i: ballot_cast(vote=vote, voter=rep.user, option_ids=[yes])
+    )
+    assert len(results) == 1
+    assert Participation.objects.filter(vote=vote, household=household).count() == 1
+    assert Ballot.objects.filter(vote=vote).count() == 1
+
+
+def test_concurrent_changes_leave_exactly_one_ballot(topic, committee, resident):
+    vote = make_vote(topic, committee, kind="single", options=["甲", "乙", "丙", "丁"])
+    options = [o.pk for o in vote.options.all()]
+    receipt = ballot_cast(vote=vote, voter=resident, option_ids=[options[0]])
+    results, errors = run_together(
+        lambda i: ballot_cast(
+            vote=vote, voter=resident, option_ids=[options[i % 4]], receipt=receipt
+        )
+    )
+    assert errors == []
+    assert len(results) == THREADS
+    assert Participation.objects.filter(vote=vote).count() == 1
+    assert Ballot.objects.filter(vote=vote).count() == 1
+    # a single-choice ballot keeps exactly one choice, never a union of two writers
+    assert BallotChoice.objects.filter(ballot__vote=vote).count() == 1
+
+
+def test_online_and_paper_ballot_racing_count_once(
+    topic, committee, resident, grid_worker
+):
+    from deliberation.services.votes import paper_ballot_record
+
+    vote = make_vote(topic, committee)
+    yes = vote.options.get(code="yes").pk
+
+    def act(i):
+        if i % 2:
+            return ballot_cast(vote=vote, voter=resident, option_ids=[yes])
+        return paper_ballot_record(
+            vote=vote,
+            voter=resident,
+            by=grid_worker,
+            option_ids=[yes],
+            consent_note="同意",
+        )
+
+    results, errors = run_together(act)
+    assert len(results) == 1
+    assert set(errors) == {"already_voted"}
+    assert Ballot.objects.filter(vote=vote).count() == 1
