@@ -71,6 +71,7 @@ def test_one_household_from_many_threads_counts_once(
         lambda i: ballot_cast(vote=vote, voter=rep.user, option_ids=[yes])
     )
     assert len(results) == 1
+    assert errors == ["already_voted"] * (THREADS - 1)
     assert Participation.objects.filter(vote=vote, household=household).count() == 1
     assert Ballot.objects.filter(vote=vote).count() == 1
 

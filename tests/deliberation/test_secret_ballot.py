@@ -54,7 +54,7 @@ def test_no_column_of_any_row_names_a_voter_next_to_a_choice(village, topic, com
     ):
         values = {str(v) for v in row.values()}
         assert not values & participation_ids
-        for key, value in row.items():
+        for key in row:
             if key.endswith("_id") and key not in {"vote_id", "ballot_id", "option_id"}:
                 pytest.fail(f"ballot row refers to {key}")
         # no time on a ballot at all
@@ -83,14 +83,14 @@ def test_the_token_cannot_be_recomputed_from_the_voter(
 def _system_order(table: str) -> list[str]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT id::text, xmin::text FROM {table} ORDER BY ctid")
+            cursor.execute(f"SELECT id::text, xmin::text FROM {table} ORDER BY ctid")  # noqa: S608
         else:
-            cursor.execute(f"SELECT id, rowid FROM {table} ORDER BY rowid")
+            cursor.execute(f"SELECT id, rowid FROM {table} ORDER BY rowid")  # noqa: S608
         return cursor.fetchall()
 
 
 def test_after_finalising_insertion_order_no_longer_links(village, topic, committee):
-    vote, truth, (a, b) = _vote_in_order(village, topic, committee)
+    vote, truth, (a, _b) = _vote_in_order(village, topic, committee)
     with mock.patch(
         "django.utils.timezone.now",
         return_value=vote.closes_at + dt.timedelta(seconds=1),
