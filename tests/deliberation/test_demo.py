@@ -1,0 +1,22 @@
+import pytest
+
+from deliberation.demo import seed_deliberation_demo
+from deliberation.models import Ballot, Topic
+from tests.deliberation.factories import residents
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_seed_makes_a_topic_with_comments_and_an_open_vote(
+    village, committee, client
+):
+    residents(village, 12)
+    road = seed_deliberation_demo(village)
+    assert road.comments.count() >= 10
+    vote = road.votes.first()
+    assert vote.is_open() and Ballot.objects.filter(vote=vote).exists()
+    assert seed_deliberation_demo(village) == road
+    assert Topic.objects.filter(village=village).count() == 3
+    client.force_login(committee)
+    assert client.get(road.get_absolute_url()).status_code == 200
+    assert client.get(vote.get_absolute_url()).status_code == 200
