@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Anonymous readers of the public pages get cached HTML (cms_home.cache).
+    "cms_home.cache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -10,7 +10,14 @@ PUBLISH_ACTIONS = {"wagtail.publish", "wagtail.publish.scheduled"}
 
 
 def on_page_log_entry(sender, instance, created, raw=False, **kwargs) -> None:
-    if raw or not created or instance.action not in PUBLISH_ACTIONS:
+    if raw or not created:
+        return
+    from cms_home.cache import public_pages_changed
+
+    public_pages_changed()
+    if instance.action == "wagtail.unpublish.scheduled":
+        _expired(instance)
+    if instance.action not in PUBLISH_ACTIONS:
         return
     from wagtail.models import Page
 
@@ -21,6 +28,26 @@ def on_page_log_entry(sender, instance, created, raw=False, **kwargs) -> None:
     if page is None or not issubclass(page.specific_class, PublicRecordMixin):
         return
     publication_record(page=page, revision=instance.revision, by=instance.user)
+
+
+def _expired(entry) -> None:
+    """A page whose display period ended (expire_at) leaves the same public trace as
+    one taken down by hand."""
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from wagtail.models import Page
+
+    from cms_home.records import PublicRecordMixin
+    from cms_home.services import withdrawal_record
+
+    page = Page.objects.filter(pk=entry.page_id).first()
+    if page is None or not issubclass(page.specific_class, PublicRecordMixin):
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = gettext("The display period ended.")
+    withdrawal_record(page=page, reason=reason, by=None)
 
 
 def connect() -> None:

@@ -18,6 +18,17 @@ def _is_record(page) -> bool:
     return issubclass(page.specific_class, PublicRecordMixin)
 
 
+@hooks.register("before_serve_page", order=100)  # after Wagtail's view restrictions
+def cache_public_pages(page, request, serve_args, serve_kwargs):
+    from cms_home.cache import mark_cacheable
+    from cms_home.models import PortalPage, VillagePage
+
+    if isinstance(page, (PublicRecordMixin, PortalPage, VillagePage)) or hasattr(
+        page, "withdrawals"
+    ):
+        mark_cacheable(request)
+
+
 @hooks.register("before_unpublish_page")
 def ask_for_a_reason(request, page):
     if request.method != "POST" or not _is_record(page):
