@@ -200,11 +200,18 @@ def phase_counts(*, village: Village) -> dict[str, int]:
     return counts
 
 
-def topic_for_page(*, village: Village, pk: int) -> Topic:
-    """The topic with everything its page shows, in a fixed number of queries."""
-    replies = Comment.objects.select_related("author", "hidden_by").prefetch_related(
-        "revisions"
+def comment_threads(topic: Topic) -> list[Comment]:
+    """Top-level comments with their replies and earlier versions: four queries."""
+    comments = Comment.objects.select_related("author").prefetch_related("revisions")
+    return list(
+        comments.filter(topic=topic, parent__isnull=True).prefetch_related(
+            Prefetch("replies", queryset=comments)
+        )
     )
+
+
+def topic_for_page(*, village: Village, pk: int) -> Topic:
+    """The topic with everything its page shows but the comments (cached apart)."""
     return (
         Topic.objects.filter(village=village)
         .select_related("village", "created_by")
@@ -216,13 +223,6 @@ def topic_for_page(*, village: Village, pk: int) -> Topic:
         .prefetch_related(
             "phase_dates",
             "attachments",
-            Prefetch(
-                "comments",
-                queryset=replies.filter(parent__isnull=True).prefetch_related(
-                    Prefetch("replies", queryset=replies)
-                ),
-                to_attr="threads",
-            ),
             Prefetch(
                 "votes",
                 queryset=Vote.objects.prefetch_related("options").order_by("opens_at"),

@@ -105,6 +105,8 @@ class Topic(models.Model):
     decision_published_at = models.DateTimeField(
         _("decision published"), null=True, blank=True
     )
+    # Bumped by every change to the topic's comments: keys the cached comment list.
+    comments_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("topic")

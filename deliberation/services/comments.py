@@ -14,6 +14,11 @@ from deliberation.models.comments import COMMENT_MAX
 from deliberation.selectors import settings_for
 
 
+def _bump(topic_id: int) -> None:
+    """Every visible change to a topic's comments renews its cached comment list."""
+    Topic.objects.filter(pk=topic_id).update(comments_version=F("comments_version") + 1)
+
+
 def _clean_body(body: str) -> str:
     body = (body or "").strip()
     if not body:
@@ -38,7 +43,9 @@ def comment_add(
         if parent.parent_id is not None:
             # One level: a reply to a reply joins its thread.
             parent = parent.parent
-    return Comment.objects.create(topic=topic, author=by, body=body, parent=parent)
+    comment = Comment.objects.create(topic=topic, author=by, body=body, parent=parent)
+    _bump(topic.pk)
+    return comment
 
 
 @transaction.atomic
@@ -55,6 +62,7 @@ def comment_edit(*, comment: Comment, by, body: str) -> Comment:
     comment.body = body
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "edited_at"])
+    _bump(comment.topic_id)
     return comment
 
 
@@ -76,6 +84,7 @@ def comment_report(*, comment: Comment, by) -> Comment:
         comment.hidden = Comment.Hidden.REPORTS
         comment.hidden_at = timezone.now()
         comment.save(update_fields=["hidden", "hidden_at"])
+        _bump(comment.topic_id)
     return comment
 
 
@@ -97,6 +106,7 @@ def comment_hide(*, comment: Comment, by, reason: str) -> Comment:
     comment.hidden_by = by
     comment.hidden_at = timezone.now()
     comment.save(update_fields=["hidden", "hidden_reason", "hidden_by", "hidden_at"])
+    _bump(comment.topic_id)
     audit_log(
         actor=by,
         action="deliberation.comment_hide",
@@ -122,6 +132,7 @@ def comment_restore(*, comment: Comment, by) -> Comment:
     comment.hidden_by = None
     comment.hidden_at = None
     comment.save(update_fields=["hidden", "hidden_reason", "hidden_by", "hidden_at"])
+    _bump(comment.topic_id)
     audit_log(
         actor=by,
         action="deliberation.comment_restore",

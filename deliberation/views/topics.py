@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from deliberation import selectors
@@ -23,6 +28,8 @@ from deliberation.models import Phase, Topic, TopicAttachment
 from deliberation.services import comments as comment_services
 from deliberation.services import topics as topic_services
 from deliberation.views.base import DeliberationView, error_text
+
+COMMENTS_CACHE_SECONDS = 24 * 3600
 
 
 class TopicListView(DeliberationView):
@@ -114,6 +121,11 @@ class TopicDetailView(DeliberationView):
         user = request.user
         has = user.has_perm
         votes = [(vote, selectors.vote_outcome(vote)) for vote in topic.votes.all()]
+        rights = {
+            "can_comment": has("deliberation.comment", topic),
+            "can_report": has("deliberation.report_comment", topic),
+            "can_hide": has("deliberation.hide_comment", topic),
+        }
         settings = selectors.settings_for(self.village)
         return self.form_page(
             "deliberation/topic_detail.html",
@@ -123,11 +135,10 @@ class TopicDetailView(DeliberationView):
             comment_form=CommentForm(),
             countdown=selectors.answer_countdown(topic),
             cosign_threshold=settings.cosign_threshold,
-            can_comment=has("deliberation.comment", topic),
+            comments_html=_comments_html(request, topic, rights),
+            **rights,
             can_cosign=has("deliberation.cosign", topic),
             can_manage=has("deliberation.manage_topic", topic),
-            can_hide=has("deliberation.hide_comment", topic),
-            can_report=has("deliberation.report_comment", topic),
             can_meet=has("deliberation.record_meeting", topic),
             can_rate=has("deliberation.rate", topic),
             answer_form=AnswerForm() if topic.phase == Phase.PROPOSED else None,
@@ -135,6 +146,36 @@ class TopicDetailView(DeliberationView):
             decision_form=DecisionForm(initial={"decision": topic.decision}),
             progress_percent=_latest_percent(topic),
         )
+
+
+def _comments_html(request, topic, rights) -> str:
+    """The comment list is the same for everyone with the same rights (a
+    person's own edit links are shown by CSS), so it is rendered once per
+    version of the topic's comments and kept in the cache."""
+    key = "deliberation:comments:{}:{}:{}:{}".format(
+        topic.pk,
+        topic.comments_version,
+        "".join("1" if rights[k] else "0" for k in sorted(rights)),
+        get_language(),
+    )
+    html = cache.get(key)
+    if html is None:
+        base = reverse(
+            "deliberation:comment",
+            kwargs={"village": topic.village.slug, "pk": topic.pk},
+        )
+        comment_url = base.split("/t/")[0] + "/c/"
+        html = render_to_string(
+            "deliberation/_comments.html",
+            {
+                "threads": selectors.comment_threads(topic),
+                "reply_url": base + "?reply=",
+                "comment_url": comment_url,
+                **rights,
+            },
+        )
+        cache.set(key, html, COMMENTS_CACHE_SECONDS)
+    return mark_safe(html)
 
 
 def _latest_percent(topic) -> int | None:
