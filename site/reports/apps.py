@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "reports"
+    label = "reports"
+    verbose_name = _("Reports and requests")
+
+    def ready(self) -> None:
+        from audit.actions import register_actions
+
+        register_actions(
+            {
+                "reports.assign": _("Report assigned"),
+                "reports.progress": _("Progress posted on a report"),
+                "reports.close": _("Report answered"),
+                "reports.reopen": _("Report reopened after a dissatisfied rating"),
+                "reports.escalate": _("Report escalated to the township"),
+                "reports.to_topic": _("Report made a deliberation topic"),
+                "reports.award": _("Report proposed for points"),
+                "reports.department_add": _("Department added for reports"),
+                "reports.department_retire": _("Department no longer used"),
+                "reports.settings": _("Report settings changed"),
+            }
+        )

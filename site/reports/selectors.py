@@ -1,0 +1,162 @@
+"""Reads: the committee's queue, the public list, one's own reports, the township's
+escalated reports. Each list costs a fixed number of queries whatever its length."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from reports.models import (
+    OPEN_STATUSES,
+    Department,
+    Kind,
+    Report,
+    ReportEvent,
+    ReportPhoto,
+    Status,
+)
+from villages.models import Village
+
+
+def _with_counts(qs: QuerySet) -> QuerySet:
+    return qs.annotate(me_too_count=Count("me_too", distinct=True))
+
+
+def queue_for_village(
+    *,
+    village: Village,
+    kind: str | None = None,
+    grid_id: int | None = None,
+    status: str | None = None,
+    overdue: bool = False,
+) -> QuerySet[Report]:
+    """The committee's queue: open reports first, oldest first among them."""
+    qs = Report.objects.filter(village=village)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if grid_id:
+        qs = qs.filter(grid_id=grid_id)
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status:
+        qs = qs.filter(status=status)
+    if overdue:
+        qs = qs.overdue()
+    return _with_counts(
+        qs.select_related("grid", "assignee", "department", "filer", "village")
+    ).order_by("filed_at", "pk")
+
+
+def overdue_for_village(*, village: Village) -> QuerySet[Report]:
+    return (
+        Report.objects.filter(village=village)
+        .overdue()
+        .select_related("assignee", "department", "village")
+        .order_by("due_on", "pk")
+    )
+
+
+def queue_counts(*, village: Village) -> dict:
+    """Open reports per kind and per grid, and how many are overdue: one query."""
+    today = timezone.localdate()
+    open_q = Q(status__in=OPEN_STATUSES)
+    rows = (
+        Report.objects.filter(village=village)
+        .values("kind", "grid_id", "grid__name")
+        .annotate(
+            open=Count("pk", filter=open_q),
+            overdue=Count(
+                "pk",
+                filter=Q(
+                    status__in=[Status.ASSIGNED, Status.IN_PROGRESS], due_on__lt=today
+                ),
+            ),
+        )
+        .order_by()
+    )
+    kinds = dict.fromkeys(Kind.values, 0)
+    grids: dict = {}
+    overdue = 0
+    for row in rows:
+        kinds[row["kind"]] += row["open"]
+        key = (row["grid_id"], row["grid__name"] or "")
+        grids[key] = grids.get(key, 0) + row["open"]
+        overdue += row["overdue"]
+    return {
+        "kinds": [(k, Kind(k).label, kinds[k]) for k in Kind.values],
+        "grids": sorted(
+            [(gid, name, n) for (gid, name), n in grids.items() if gid], key=str
+        ),
+        "overdue": overdue,
+    }
+
+
+def public_reports(*, village: Village, kind: str | None = None) -> QuerySet[Report]:
+    """What neighbours see: public reports, with status and "me too", no names."""
+    qs = Report.objects.filter(village=village, is_public=True)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return _with_counts(qs.select_related("village")).only(
+        "pk",
+        "village__slug",
+        "number",
+        "kind",
+        "text",
+        "place",
+        "status",
+        "filed_at",
+        "closed_at",
+        "is_public",
+        "escalated_at",
+        "topic_id",
+    )
+
+
+def reports_filed_by(*, village: Village, user) -> QuerySet[Report]:
+    return _with_counts(
+        Report.objects.filter(village=village, filer=user).select_related("village")
+    )
+
+
+def reports_assigned_to(*, village: Village, user) -> QuerySet[Report]:
+    return Report.objects.filter(
+        village=village, assignee=user, status__in=OPEN_STATUSES
+    ).select_related("village", "grid")
+
+
+def report_detail(*, village: Village, pk: int) -> Report | None:
+    return (
+        _with_counts(
+            Report.objects.filter(village=village, pk=pk).select_related(
+                "village__area",
+                "filer",
+                "grid",
+                "assignee",
+                "department",
+                "topic",
+            )
+        )
+        .prefetch_related(
+            Prefetch("photos", queryset=ReportPhoto.objects.order_by("pk")),
+            Prefetch("events", queryset=ReportEvent.objects.select_related("actor")),
+        )
+        .first()
+    )
+
+
+def departments_for(*, village: Village, active_only: bool = True):
+    qs = Department.objects.filter(village=village)
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def escalated_for_areas(*, area_ids) -> QuerySet[Report]:
+    """Reports the villages of these areas passed to the township."""
+    return _with_counts(
+        Report.objects.filter(
+            village__area_id__in=area_ids, escalated_at__isnull=False
+        ).select_related("village", "assignee", "department")
+    ).order_by("-escalated_at", "-pk")
+
+
+def villages_of_areas(*, area_ids) -> QuerySet[Village]:
+    return Village.objects.filter(area_id__in=area_ids).order_by("name")
