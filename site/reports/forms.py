@@ -73,8 +73,6 @@ class ReportForm(forms.Form):
         required=False,
         min_value=Decimal(-90),
         max_value=Decimal(90),
-        max_digits=9,
-        decimal_places=6,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
     longitude = forms.DecimalField(
@@ -82,8 +80,6 @@ class ReportForm(forms.Form):
         required=False,
         min_value=Decimal(-180),
         max_value=Decimal(180),
-        max_digits=9,
-        decimal_places=6,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
     is_public = forms.BooleanField(

@@ -19,7 +19,10 @@ from villages.models import Village
 
 
 def _with_counts(qs: QuerySet) -> QuerySet:
-    return qs.annotate(me_too_count=Count("me_too", distinct=True))
+    # An aggregate drops Meta.ordering: newest first unless the caller says otherwise.
+    return qs.annotate(me_too_count=Count("me_too", distinct=True)).order_by(
+        "-filed_at", "-pk"
+    )
 
 
 def queue_for_village(

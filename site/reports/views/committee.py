@@ -63,7 +63,7 @@ class QueueView(ReportsView):
             counts=counts,
             kind=kind,
             grid=grid,
-            status=status,
+            status_filter=status,
             overdue=overdue,
             statuses=[("open", _("Open")), *Status.choices],
             today=timezone.localdate(),
