@@ -61,7 +61,12 @@ class VillagePage(RoutablePageMixin, Page):
     )
     intro = models.TextField(_("introduction"), blank=True, max_length=500)
 
-    content_panels = [*Page.content_panels, FieldPanel("village"), FieldPanel("intro")]
+    # Set by the village service; a committee must not re-point its page elsewhere.
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("village", read_only=True),
+        FieldPanel("intro"),
+    ]
     parent_page_types = ["cms_home.PortalPage"]
     subpage_types = ["notices.NoticeIndexPage", "disclosure.DisclosureIndexPage"]
     template = "cms_home/village_page.html"

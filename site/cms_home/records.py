@@ -92,6 +92,7 @@ class PublicRecordMixin(RoutablePageMixin):
     def print_view(self, request):
         context = self.get_context(request)
         context["page_url"] = self.public_url(request)
+        context["qr"] = qr_svg(context["page_url"])
         return TemplateResponse(request, "cms_home/print.html", context)
 
     @path("poster/")

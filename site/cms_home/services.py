@@ -74,6 +74,35 @@ def _tell_residents(*, page, village) -> None:
     )
 
 
+def approvers_tell(*, task_state, submitted_by=None) -> None:
+    """A page was submitted for approval: put it in the approvers' inboxes."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    try:
+        from notifications.models import Kind
+        from notifications.services import notify
+    except ImportError:  # the notifications service is not there yet
+        return
+    from accounts.models import User
+
+    groups = getattr(task_state.task.specific, "groups", None)
+    page = task_state.workflow_state.content_object
+    if groups is None or not isinstance(page, Page):
+        return
+    approvers = User.objects.filter(groups__in=groups.all(), is_active=True)
+    if submitted_by is not None:
+        approvers = approvers.exclude(pk=submitted_by.pk)
+    notify(
+        recipients=approvers.distinct(),
+        kind=Kind.NOTICE,
+        title=gettext("Waiting for your approval: %(title)s") % {"title": page.title},
+        body=str(submitted_by or ""),
+        url=reverse("wagtailadmin_pages:edit", args=[page.pk]),
+        village=_village_of(page),
+    )
+
+
 @transaction.atomic
 def withdrawal_record(*, page: Page, reason: str, by=None) -> Withdrawal:
     """Leave the public trace of an unpublished page: where it was, why it went."""

@@ -50,9 +50,18 @@ def _expired(entry) -> None:
     withdrawal_record(page=page, reason=reason, by=None)
 
 
+def on_task_submitted(sender, instance, user=None, **kwargs) -> None:
+    """Tell the approvers (the committee head) in their inbox that a page waits."""
+    from cms_home.services import approvers_tell
+
+    approvers_tell(task_state=instance, submitted_by=user)
+
+
 def connect() -> None:
     from wagtail.models import PageLogEntry
+    from wagtail.signals import task_submitted
 
     post_save.connect(
         on_page_log_entry, sender=PageLogEntry, dispatch_uid="cms_home.publish_log"
     )
+    task_submitted.connect(on_task_submitted, dispatch_uid="cms_home.task_submitted")

@@ -74,10 +74,21 @@ class DisclosureIndexPage(WithdrawalTraceMixin, Page):
             .only("id", "title", "slug", "url_path", "first_published_at")
             .order_by("-first_published_at", "-id")
         )
-        context["entries"] = Paginator(entries, PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+        context["entries"] = page
         context["withdrawals"] = self.withdrawals()
+        if self.section == Section.FINANCE:
+            # One line per report with its totals, to compare month with month.
+            sums: dict[int, dict] = {}
+            for report_id, direction, total in (
+                FinanceRow.objects.filter(report_id__in=[p.pk for p in page])
+                .values_list("report_id", "direction")
+                .annotate(total=Sum("amount"))
+                .values_list("report_id", "direction", "total")
+            ):
+                sums.setdefault(report_id, {})[direction] = total
+            for entry in page:
+                entry.totals = sums.get(entry.pk)
         return context
 
 

@@ -69,3 +69,24 @@ def test_media_collections_are_per_village(
     mine = Collection.objects.get(name__endswith=village_page.village.name)
     theirs = Collection.objects.get(name__endswith=other_village_page.village.name)
     assert mine in allowed and theirs not in allowed
+
+
+def test_approver_is_named_by_command(site_village, clerk, resident, capsys):
+    from django.core.management import CommandError, call_command
+
+    import pytest
+
+    call_command("cms_approver", site_village.slug, clerk.phone)
+    from cms_home.models import VillageCms
+
+    assert (
+        VillageCms.objects.get(village=site_village)
+        .approvers.user_set.filter(pk=clerk.pk)
+        .exists()
+    )
+    with pytest.raises(CommandError):
+        call_command("cms_approver", site_village.slug, resident.phone)
+    with pytest.raises(CommandError):
+        call_command("cms_approver", site_village.slug, "not a phone")
+    call_command("cms_approver", site_village.slug, clerk.phone, "--remove")
+    assert not clerk.groups.filter(name__contains="approvers").exists()

@@ -24,6 +24,11 @@ def test_workflow_path_clerk_submits_head_approves(village_page, clerk, head, re
     workflow = page.get_workflow()
     assert workflow is not None and "approval" in workflow.name
     state = workflow.start(page, clerk)
+    from notifications.models import Notification
+
+    waiting = Notification.objects.get(recipient=head)
+    assert page.title in waiting.title and f"/cms/pages/{page.pk}/edit/" == waiting.url
+    assert not Notification.objects.filter(recipient=clerk).exists()
     task_state = state.current_task_state
     task = task_state.task.specific
     assert not any(a[0] == "approve" for a in task.get_actions(page, clerk))

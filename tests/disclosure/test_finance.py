@@ -86,3 +86,17 @@ def test_report_with_200_rows_renders_in_fixed_queries(
         response = client.get(report.url)
     assert response.status_code == 200
     assert response.content.decode().count('class="num"') > 200
+
+
+def test_finance_section_lists_each_report_with_its_totals(
+    client, village_page, make_report, django_assert_max_num_queries
+):
+    from tests.cms_home.fixtures import child
+
+    for month in (8, 9, 10):
+        make_report(month=month, slug=f"m{month}")
+    section = child(village_page, "finances")
+    with django_assert_max_num_queries(13):
+        page = client.get(section.url).content.decode()
+    assert page.count("51,234.50 元") == 3
+    assert page.count("4,637.30 元") == 3
