@@ -148,15 +148,15 @@ def standing(all_scores: list[int], score: int) -> dict:
     return {"rank": better + 1, "of": len(all_scores)}
 
 
-def household_credit(household, year: int) -> dict:
-    """信用户 status and black-list state from the published lists of the year."""
+def household_credit(household, now: dt.datetime) -> dict:
+    """信用户 status and black-list state: from the lists published in the last year."""
     from points.models import ListLine, RankingList
 
     lines = list(
         ListLine.objects.filter(
             household=household,
             ranking__status=RankingList.Status.PUBLISHED,
-            ranking__ends_on__year=year,
+            ranking__published_at__gte=now - dt.timedelta(days=365),
         )
         .exclude(review=ListLine.Review.REMOVED)
         .select_related("ranking")
@@ -171,4 +171,37 @@ def household_credit(household, year: int) -> dict:
         "black": black,
         "tasks": tasks,
         "repaired": bool(tasks) and all(t.verified_at for t in tasks),
+    }
+
+
+def list_lines_public(ranking, today: dt.date) -> dict:
+    """What the public sees: names as the privacy setting says, no reasons, and
+    black lines only inside their display window (they vanish by themselves)."""
+    from points.models import ListLine
+
+    lines = list(
+        ranking.lines.exclude(review=ListLine.Review.REMOVED)
+        .annotate(
+            tasks=Count("repair_tasks"),
+            verified=Count(
+                "repair_tasks", filter=Q(repair_tasks__verified_at__isnull=False)
+            ),
+        )
+        .order_by("rank")
+    )
+    for line in lines:
+        line.repaired = line.tasks > 0 and line.tasks == line.verified
+    black_visible = (
+        ranking.black_shown_until is not None and today <= ranking.black_shown_until
+    )
+    return {
+        "red": [x for x in lines if x.color == ListLine.Color.RED],
+        "black": [
+            x
+            for x in lines
+            if x.color == ListLine.Color.BLACK
+            and x.review == ListLine.Review.CONFIRMED
+            and black_visible
+        ],
+        "black_hidden": not black_visible,
     }

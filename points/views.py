@@ -278,7 +278,7 @@ class HouseholdView(VillageMixin, View):
                 mine=score,
             ),
             standing=selectors.standing(all_scores, score),
-            credit=selectors.household_credit(household, year),
+            credit=selectors.household_credit(household, timezone.now()),
             reason_form=ReasonForm(),
         )
         return render(request, "points/household.html", context)
