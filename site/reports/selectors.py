@@ -3,13 +3,23 @@ escalated reports. Each list costs a fixed number of queries whatever its length
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from reports.models import (
     OPEN_STATUSES,
     Department,
     Kind,
+    MeToo,
     Report,
     ReportEvent,
     ReportPhoto,
@@ -19,9 +29,17 @@ from villages.models import Village
 
 
 def _with_counts(qs: QuerySet) -> QuerySet:
-    # An aggregate drops Meta.ordering: newest first unless the caller says otherwise.
-    return qs.annotate(me_too_count=Count("me_too", distinct=True)).order_by(
-        "-filed_at", "-pk"
+    # A correlated subquery rather than JOIN + GROUP BY: the paginator's COUNT can
+    # then drop it, and each page counts only its own rows.
+    me_too = (
+        MeToo.objects.filter(report=OuterRef("pk"))
+        .order_by()
+        .values("report")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.annotate(
+        me_too_count=Coalesce(Subquery(me_too, output_field=IntegerField()), 0)
     )
 
 
