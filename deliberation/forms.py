@@ -145,6 +145,22 @@ class VoteForm(forms.Form):
         return data
 
 
+class VoteSettingsForm(forms.ModelForm):
+    """What may still change: everything before voting starts, then only a later close."""
+
+    class Meta:
+        model = Vote
+        fields = ["question", "opens_at", "closes_at", "results_live", "is_secret"]
+        widgets = {
+            "opens_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "closes_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        }
+
+
 class BallotForm(forms.Form):
     receipt = forms.CharField(
         label=_("Receipt code (only to change a ballot cast on another phone)"),

@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("c/<int:pk>/hide/", topics.CommentHideView.as_view(), name="comment_hide"),
     path("v/<int:pk>/", votes.VoteDetailView.as_view(), name="vote"),
+    path("v/<int:pk>/edit/", votes.VoteEditView.as_view(), name="vote_edit"),
     path("v/<int:pk>/paper/", votes.PaperBallotView.as_view(), name="paper_ballot"),
     path("v/<int:pk>/print/", votes.VotePrintView.as_view(), name="vote_print"),
     path("v/<int:pk>/poster/", votes.VotePosterView.as_view(), name="vote_poster"),

@@ -12,7 +12,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from deliberation import selectors
-from deliberation.forms import BallotForm, PaperBallotForm, VoteForm
+from deliberation.forms import BallotForm, PaperBallotForm, VoteForm, VoteSettingsForm
+from deliberation.models import Vote
 from deliberation.qr import qr_svg
 from deliberation.services import votes as vote_services
 from deliberation.views.base import DeliberationView
@@ -70,6 +71,45 @@ class VoteCreateView(DeliberationView):
         )
 
 
+def _to_the_minute(value):
+    # The form shows times to the minute: an untouched time is not a change.
+    if isinstance(value, dt.datetime):
+        return value.replace(second=0, microsecond=0)
+    return value
+
+
+class VoteEditView(DeliberationView):
+    def get(self, request, village, pk):
+        vote = self.vote(pk)
+        self.require("deliberation.manage_topic", vote)
+        return self.form_page(
+            "deliberation/vote_edit.html",
+            vote=vote,
+            form=VoteSettingsForm(instance=vote),
+        )
+
+    def post(self, request, village, pk):
+        vote = self.vote(pk)
+        self.require("deliberation.manage_topic", vote)
+        form = VoteSettingsForm(request.POST, instance=Vote.objects.get(pk=vote.pk))
+        if form.is_valid():
+            changes = {
+                name: form.cleaned_data[name]
+                for name in form.changed_data
+                if form.cleaned_data[name] != _to_the_minute(getattr(vote, name))
+            }
+            try:
+                if changes:
+                    vote_services.vote_update(vote=vote, by=request.user, **changes)
+            except ValidationError as e:
+                form.add_error(None, e)
+            else:
+                return redirect(vote.get_absolute_url())
+        return self.form_page(
+            "deliberation/vote_edit.html", vote=vote, form=form, status=400
+        )
+
+
 class VoteDetailView(DeliberationView):
     """Read the vote, see turnout and (when allowed) results, cast or change a ballot."""
 
@@ -87,6 +127,7 @@ class VoteDetailView(DeliberationView):
             "receipt": receipt_cookie(self.request, vote) if vote.is_secret else "",
             "form": form or (BallotForm(vote=vote) if may_vote else None),
             "can_paper": user.has_perm("deliberation.record_paper_ballot", vote),
+            "can_manage": user.has_perm("deliberation.manage_topic", vote),
             **extra,
         }
 

@@ -387,3 +387,30 @@ def test_hidden_comment_trace_in_chinese(as_, village, topic, resident, committe
     comment_hide(comment=comment, by=committee, reason="与议题无关")
     page = as_(resident).get(url("topic", village, pk=topic.pk)).content.decode()
     assert "与议题无关" in page
+
+
+def test_vote_settings_lock_once_voting_starts_through_the_page(
+    as_, village, topic, committee, resident
+):
+    vote = make_vote(topic, committee)
+    edit = url("vote_edit", village, pk=vote.pk)
+    assert as_(resident).get(edit).status_code == 403
+    assert as_(committee).get(edit).status_code == 200
+    local = timezone.localtime
+    data = {
+        "question": "改个问题",
+        "opens_at": local(vote.opens_at).strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": local(vote.closes_at).strftime("%Y-%m-%dT%H:%M"),
+        "results_live": "on",
+        "is_secret": "on",
+    }
+    assert as_(committee).post(edit, data).status_code == 400
+    vote.refresh_from_db()
+    assert vote.question != "改个问题"
+    later = vote.closes_at + dt.timedelta(days=2)
+    data.update(
+        question=vote.question, closes_at=local(later).strftime("%Y-%m-%dT%H:%M")
+    )
+    assert as_(committee).post(edit, data).status_code == 302
+    vote.refresh_from_db()
+    assert local(vote.closes_at).date() == local(later).date()
