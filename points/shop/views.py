@@ -300,20 +300,26 @@ class ConfirmView(ShopMixin, View):
             return None
         return voucher
 
-    def get(self, request, village, shop, token):
+    def checked(self, request, shop, token):
+        """The voucher, or the answer that refuses it without showing anything."""
         shop_obj = self.get_shop(shop)
         if not request.user.has_perm("shop.keep_shop", shop_obj):
-            return self.not_for_you(shop_obj)
+            return shop_obj, None, self.not_for_you(shop_obj)
         voucher = self.find(shop_obj, token)
         if voucher is None:
-            return self.refused(shop_obj, _("This voucher code is not valid."), 404)
+            message = _("This voucher code is not valid.")
+            return shop_obj, None, self.refused(shop_obj, message, 404)
         if voucher.shop_id != shop_obj.pk:
-            return self.refused(
-                shop_obj,
-                _("This voucher is for another shop: %(shop)s.")
-                % {"shop": voucher.shop.name},
-                400,
-            )
+            message = _("This voucher is for another shop: %(shop)s.") % {
+                "shop": voucher.shop.name
+            }
+            return shop_obj, None, self.refused(shop_obj, message, 400)
+        return shop_obj, voucher, None
+
+    def get(self, request, village, shop, token):
+        shop_obj, voucher, refusal = self.checked(request, shop, token)
+        if refusal:
+            return refusal
         voucher = voucher_service.voucher_expire_if_due(voucher)
         return _no_store(render_confirm(self, shop_obj, voucher, token=token))
 
@@ -322,12 +328,9 @@ class ConfirmView(ShopMixin, View):
         return render(self.request, "shop/refused.html", context, status=status)
 
     def post(self, request, village, shop, token):
-        shop_obj = self.get_shop(shop)
-        if not request.user.has_perm("shop.keep_shop", shop_obj):
-            return self.not_for_you(shop_obj)
-        voucher = self.find(shop_obj, token)
-        if voucher is None:
-            return self.refused(shop_obj, _("This voucher code is not valid."), 404)
+        shop_obj, voucher, refusal = self.checked(request, shop, token)
+        if refusal:
+            return refusal
         return redeem_and_answer(self, shop_obj, voucher, token=token)
 
 
