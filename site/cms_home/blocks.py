@@ -87,6 +87,38 @@ class ContentBlocks(blocks.StreamBlock):
     attachments = AttachmentsBlock()
 
 
+def stream_lines(stream) -> list[str]:
+    """One line of plain text per block (and per table row), for comparing versions."""
+    from django.utils.html import strip_tags
+
+    lines: list[str] = []
+    for child in stream or []:
+        value = child.value
+        if child.block_type == "table" and isinstance(value, dict):
+            lines += [
+                " | ".join(str(c or "") for c in r) for r in value.get("data", [])
+            ]
+        elif child.block_type == "asset_register":
+            for row in value["rows"]:
+                lines.append(
+                    " ".join(
+                        str(row.get(k) or "")
+                        for k in (
+                            "name",
+                            "quantity",
+                            "location",
+                            "book_value",
+                            "status",
+                        )
+                    )
+                )
+        elif hasattr(value, "source"):
+            lines += strip_tags(value.source.replace("</", "\n</")).splitlines()
+        else:
+            lines.append(stream_text([child]))
+    return [line.strip() for line in lines if line.strip()]
+
+
 def stream_text(stream) -> str:
     """The words of a StreamField, for the search index and summaries."""
     from django.utils.html import strip_tags

@@ -16,6 +16,19 @@ from wagtail.search import index
 from cms_home.qr import qr_svg
 
 
+def changes_between(old: list[str], new: list[str]) -> list[tuple[str, str]]:
+    """("removed" | "added", line) for every line that differs, in reading order."""
+    import difflib
+
+    changes = []
+    for line in difflib.ndiff(old, new):
+        if line.startswith("- "):
+            changes.append(("removed", line[2:]))
+        elif line.startswith("+ "):
+            changes.append(("added", line[2:]))
+    return changes
+
+
 class PublicRecordMixin(RoutablePageMixin):
     """Mix into a Page. Subclasses set ``content_template``: the partial with the
     record's own content, shared by the page, its print view and earlier versions."""
@@ -39,6 +52,11 @@ class PublicRecordMixin(RoutablePageMixin):
 
     def summary_text(self) -> str:
         return ""
+
+    def record_lines(self) -> list[str]:
+        """The record as lines of plain text, to show what changed between versions."""
+        lines = [self.title, *self.summary_text().splitlines()]
+        return [line.strip() for line in lines if line.strip()]
 
     def content_context(self) -> dict:
         """Context that ``content_template`` needs, computed from this version."""
@@ -115,6 +133,7 @@ class PublicRecordMixin(RoutablePageMixin):
         old = revision.as_object()
         position = versions.index(chosen)
         context.update(old.content_context())
+        context["changes"] = changes_between(old.record_lines(), self.record_lines())
         context.update(
             page=old,
             self=old,

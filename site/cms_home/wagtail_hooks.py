@@ -58,7 +58,8 @@ def record_the_withdrawal(request, page):
 
 @hooks.register("before_delete_page")
 def keep_published_records(request, page):
-    if _is_record(page) and PublishedVersion.objects.filter(page_id=page.pk).exists():
+    # The page itself or anything under it (an index page, a whole village).
+    if PublishedVersion.objects.filter(page__path__startswith=page.path).exists():
         messages.error(
             request,
             _(

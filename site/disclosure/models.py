@@ -19,7 +19,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from cms_home.blocks import stream_text
+from cms_home.blocks import stream_lines, stream_text
 from cms_home.records import PublicRecordMixin
 from cms_home.routing import WithdrawalTraceMixin
 from disclosure.blocks import DisclosureBlocks
@@ -120,6 +120,9 @@ class DisclosurePage(PublicRecordMixin, Page):
     def search_text(self) -> str:
         return f"{self.title} {self.summary} {stream_text(self.body)}"
 
+    def record_lines(self) -> list[str]:
+        return [*super().record_lines(), *stream_lines(self.body)]
+
 
 class Direction(models.TextChoices):
     INCOME = "income", _("Income")
@@ -184,6 +187,20 @@ class FinanceReportPage(PublicRecordMixin, Page):
 
     def search_text(self) -> str:
         return f"{self.title} {self.fund} {self.summary}"
+
+    def record_lines(self) -> list[str]:
+        from cms_home.templatetags.cms_tags import yuan
+
+        lines = [self.title, f"{self.fund} {self.period_start} – {self.period_end}"]
+        totals = self.report()
+        for row in [*totals.income_rows, *totals.expenditure_rows]:
+            lines.append(
+                f"{row.get_direction_display()} {row.date} {row.category} "
+                f"{row.counterparty} {yuan(row.amount)} {row.voucher_no}".strip()
+            )
+        lines.append(f"{Direction.INCOME.label} {yuan(totals.income)}")
+        lines.append(f"{Direction.EXPENDITURE.label} {yuan(totals.expenditure)}")
+        return lines
 
     def report(self) -> FinanceTotals:
         return FinanceTotals.of(self)

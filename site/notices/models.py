@@ -11,7 +11,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from cms_home.blocks import ContentBlocks, stream_text
+from cms_home.blocks import ContentBlocks, stream_lines, stream_text
 from cms_home.records import PublicRecordMixin
 from cms_home.routing import WithdrawalTraceMixin
 
@@ -74,3 +74,6 @@ class NoticePage(PublicRecordMixin, Page):
 
     def search_text(self) -> str:
         return f"{self.title} {self.summary} {stream_text(self.body)}"
+
+    def record_lines(self) -> list[str]:
+        return [*super().record_lines(), *stream_lines(self.body)]

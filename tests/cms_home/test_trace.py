@@ -21,7 +21,10 @@ def test_changed_page_shows_update_and_earlier_version(client, make_notice, head
     old = client.get(f"{notice.url}versions/{first.pk}/")
     assert old.status_code == 200
     old_page = old.content.decode()
-    assert "12月1日投票" in old_page and "改为12月3日投票" not in old_page
+    assert "12月1日投票" in old_page
+    # what changed is listed: the old line removed, the new one added
+    assert "<del>− 12月1日投票</del>" in old_page
+    assert "<ins>+ 改为12月3日投票</ins>" in old_page
     assert AuditEntry.objects.filter(action="page.republish").exists()
 
 
@@ -80,3 +83,23 @@ def test_published_record_cannot_be_deleted(client, make_notice, head, admin_use
     response = client.post(f"/cms/pages/{notice.pk}/delete/")
     assert response.status_code == 302
     assert type(notice).objects.filter(pk=notice.pk).exists()
+    # nor can the notice board or the village page holding it
+    board = notice.get_parent()
+    client.post(f"/cms/pages/{board.pk}/delete/")
+    client.post(f"/cms/pages/{board.get_parent().pk}/delete/")
+    assert type(notice).objects.filter(pk=notice.pk).exists()
+
+
+def test_finance_report_version_lists_changed_rows(client, make_report, head):
+    from decimal import Decimal
+
+    from disclosure.models import FinanceReportPage
+
+    report = FinanceReportPage.objects.get(pk=make_report(user=head).pk)
+    rows = list(report.rows.all())
+    rows[0].amount = Decimal("49999.00")
+    report.rows = rows
+    report.save_revision(user=head).publish(user=head)
+    old = PublishedVersion.objects.filter(page=report).last()
+    page = client.get(f"{report.url}versions/{old.pk}/").content.decode()
+    assert "50,000.00 元" in page and "<ins>" in page and "49,999.00 元" in page
