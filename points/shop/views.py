@@ -767,6 +767,7 @@ class CardIssueView(ShopMixin, View):
                 context = self.get_context_data(
                     household=household,
                     card=card,
+                    link=link,
                     qr=qr_svg(link, _("Household card QR code")),
                 )
                 return _no_store(render(request, "shop/card_print.html", context))
