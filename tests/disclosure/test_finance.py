@@ -71,7 +71,10 @@ def test_earlier_version_of_a_report_shows_its_own_rows(client, make_report, hea
 
     old = PublishedVersion.objects.filter(page=report).last()
     page = client.get(f"{report.url}versions/{old.pk}/").content.decode()
-    assert "99,999.99" not in page
+    # the old rows are shown; the new amount appears only in "what changed"
+    assert '<td class="num">50,000.00 元</td>' in page
+    assert '<td class="num">99,999.99 元</td>' not in page
+    assert "<ins>+ " in page
     assert "99,999.99" in client.get(report.url).content.decode()
 
 
