@@ -103,6 +103,7 @@ class Transaction(models.Model):
         REVERSAL = "reversal", _("reversal")
         EXPIRE = "expire", _("expiry")
         SPEND = "spend", _("redemption")
+        SETTLE = "settle", _("shop settlement")
 
     village = models.ForeignKey(
         "villages.Village",

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -131,13 +132,15 @@ def shop_account(village, code: str) -> Account:
 
 
 def _lock_head(village) -> LedgerHead:
-    if not LedgerHead.objects.filter(village=village).exists():
+    head = LedgerHead.objects.select_for_update().filter(village=village).first()
+    if head is None:
         try:
             with transaction.atomic():
                 LedgerHead.objects.create(village=village)
         except IntegrityError:
             pass  # another request made it first
-    return LedgerHead.objects.select_for_update().get(village=village)
+        head = LedgerHead.objects.select_for_update().get(village=village)
+    return head
 
 
 def _replay(village, key: str, payload_hash: str) -> Transaction | None:
@@ -154,6 +157,21 @@ def _replay(village, key: str, payload_hash: str) -> Transaction | None:
         )
     existing.replayed = True
     return existing
+
+
+def _lock_issuance_and_household(village, household) -> tuple[int, int, dict]:
+    """Lock the village's issuance account and the household's in one query
+    (creating them the first time)."""
+    query = Q(household=household) | Q(village=village, kind=Account.Kind.ISSUANCE)
+    rows = list(Account.objects.select_for_update().filter(query).order_by("pk"))
+    if len(rows) < 2:
+        issuance_account(village)
+        household_account(household)
+        rows = list(Account.objects.select_for_update().filter(query).order_by("pk"))
+    locked = {a.pk: a for a in rows}
+    source = next(a.pk for a in rows if a.kind == Account.Kind.ISSUANCE)
+    target = next(a.pk for a in rows if a.kind == Account.Kind.HOUSEHOLD)
+    return source, target, locked
 
 
 def _lock_accounts(accounts: list[Account]) -> dict[int, Account]:
@@ -268,20 +286,18 @@ def ledger_record_deed(
     head = _lock_head(village)
     if (done := _replay(village, key, digest)) is not None:
         return done
-    source = issuance_account(village)
-    target = household_account(household)
-    locked = _lock_accounts([source, target])
+    source, target, locked = _lock_issuance_and_household(village, household)
     if points > 0:
         moved = points
         kind = Transaction.Kind.AWARD
     else:
-        moved = -min(-points, locked[target.pk].balance)
+        moved = -min(-points, locked[target].balance)
         kind = Transaction.Kind.DEDUCT
     return _append(
         head=head,
         locked=locked,
         kind=kind,
-        legs=[(source.pk, -moved), (target.pk, moved)],
+        legs=[(source, -moved), (target, moved)],
         effective_on=effective_on,
         key=key,
         payload_hash=digest,
@@ -415,6 +431,39 @@ def ledger_spend(
         key=key,
         payload=payload,
         on=None,
+        by=by,
+        memo=memo,
+    )
+
+
+@transaction.atomic
+def ledger_settle(
+    *, village, shop_code: str, amount: int, key: str, by=None, memo: str = ""
+) -> Transaction:
+    """A shop's settlement: the points it took go back to the village (shop →
+    issuance) when the village pays the shop in yuan. Never touches a score."""
+    if not shop_code:
+        raise PointsError(_("A shop is needed."))
+    if amount <= 0:
+        raise PointsError(_("The amount must be a positive whole number."))
+    payload = {"op": "settle", "shop": shop_code, "amount": amount}
+    digest = payload_digest(payload)
+    head = _lock_head(village)
+    if (done := _replay(village, key, digest)) is not None:
+        return done
+    source = shop_account(village, shop_code)
+    target = issuance_account(village)
+    locked = _lock_accounts([source, target])
+    if locked[source.pk].balance < amount:
+        raise PointsError(_("Not enough points."))
+    return _append(
+        head=head,
+        locked=locked,
+        kind=Transaction.Kind.SETTLE,
+        legs=[(source.pk, -amount), (target.pk, amount)],
+        effective_on=timezone.localdate(),
+        key=key,
+        payload_hash=digest,
         by=by,
         memo=memo,
     )

@@ -13,6 +13,7 @@ from points.services.ledger import (
     ledger_expire,
     ledger_record_deed,
     ledger_reverse,
+    ledger_settle,
     ledger_spend,
 )
 from points.verify import verify_village
@@ -169,3 +170,17 @@ def test_database_refuses_a_negative_household_balance(household):
     account.balance = -1
     with pytest.raises(IntegrityError), transaction.atomic():
         account.save()
+
+
+@pytest.mark.django_db
+def test_a_shop_settles_back_to_the_village(household, village):
+    award(household, 10, "a")
+    ledger_spend(household=household, shop_code="store", amount=6, key="s")
+    tx = ledger_settle(village=village, shop_code="store", amount=6, key="settle-1")
+    assert tx.kind == "settle"
+    assert Account.objects.get(kind="shop", code="store").balance == 0
+    assert Account.objects.get(kind="issuance", village=village).balance == -4
+    assert household_score(household, *YEAR) == 10
+    with pytest.raises(PointsError):
+        ledger_settle(village=village, shop_code="store", amount=1, key="settle-2")
+    assert verify_village(village.pk) == []
