@@ -20,6 +20,7 @@ class PointsConfig(AppConfig):
                 "points.appeal_decide": _("Appeal decided"),
                 "points.rules_import": _("Rules catalogue imported"),
                 "points.rules_save": _("Rules catalogue saved"),
+                "points.settings_save": _("Points settings changed"),
                 "points.list_draft": _("Red and black list drafted"),
                 "points.list_notify": _("Households told before the black list"),
                 "points.line_review": _("Black list line reviewed"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.forms.models import model_to_dict
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,8 +14,9 @@ from django.views import View
 
 from points import charts, selectors
 from points.excel import catalogue_check, catalogue_export, catalogue_import
-from points.forms import CatalogueUploadForm
+from points.forms import CatalogueUploadForm, PointsSettingsForm
 from points.models import RuleBook
+from points.services.entries import points_settings_save, settings_for
 from points.services.errors import PointsError
 from villages.views import VillageMixin
 
@@ -80,6 +82,9 @@ class RulesImportView(VillageMixin, View):
                             year=form.cleaned_data["year"],
                             rows=report.rows,
                             by=request.user,
+                            adopted_by=form.cleaned_data["adopted_by"],
+                            adopted_on=form.cleaned_data["adopted_on"],
+                            minutes=form.cleaned_data["minutes"],
                         )
                     except PointsError as error:
                         errors = [str(m) for m in error.messages]
@@ -128,3 +133,31 @@ class FiguresView(VillageMixin, View):
             rows=rows,
         )
         return render(request, "points/figures.html", context)
+
+
+class SettingsView(VillageMixin, View):
+    """The village's decisions about its scheme: notice period, list shares,
+    privacy of names, display window, yearly budget."""
+
+    permission_required = "points.manage_settings"
+
+    def _render(self, form, status=200):
+        return render(
+            self.request,
+            "points/settings.html",
+            self.get_context_data(form=form),
+            status=status,
+        )
+
+    def get(self, request, village):
+        return self._render(PointsSettingsForm(instance=settings_for(self.village)))
+
+    def post(self, request, village):
+        current = settings_for(self.village)
+        before = model_to_dict(current)
+        form = PointsSettingsForm(request.POST, instance=current)
+        if not form.is_valid():
+            return self._render(form, status=400)
+        points_settings_save(form=form, by=request.user, before=before)
+        messages.success(request, _("Saved."))
+        return redirect("points:settings", village=self.village.slug)

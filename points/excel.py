@@ -138,7 +138,14 @@ def catalogue_check(data: bytes) -> ImportReport:
 
 @transaction.atomic
 def catalogue_import(
-    *, village, year: int, rows: list[dict], by, adopted_by: str = "", adopted_on=None
+    *,
+    village,
+    year: int,
+    rows: list[dict],
+    by,
+    adopted_by: str = "",
+    adopted_on=None,
+    minutes=None,
 ) -> RuleBook:
     """Replace the year's items (only while no entry uses them)."""
     book, _created = RuleBook.objects.get_or_create(
@@ -159,6 +166,15 @@ def catalogue_import(
             )
             % {"year": year}
         )
+    if adopted_by:
+        book.adopted_by = adopted_by
+    if adopted_on:
+        book.adopted_on = adopted_on
+    if minutes:
+        book.minutes.save(
+            f"minutes-{village.pk}-{year}-{minutes.name}"[-100:], minutes, save=False
+        )
+    book.save()
     RuleItem.objects.filter(rulebook=book).delete()
     RuleCategory.objects.filter(rulebook=book).delete()
     categories: dict[str, RuleCategory] = {}

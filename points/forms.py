@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from points.models import RuleItem
+from points.models import PointsSettings, RuleItem
 from villages.models import Household
 
 
@@ -136,3 +136,55 @@ class RepairTaskForm(forms.Form):
 class CatalogueUploadForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     file = forms.FileField(label=_("Excel file (.xlsx)"))
+    adopted_by = forms.CharField(
+        label=_("Adopted by (meeting)"),
+        required=False,
+        max_length=200,
+        help_text=_("e.g. 村民代表会议"),
+    )
+    adopted_on = forms.DateField(
+        label=_("Adopted on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    minutes = forms.FileField(label=_("Minutes (PDF or photo)"), required=False)
+
+    def clean_minutes(self):
+        minutes = self.cleaned_data.get("minutes")
+        if not minutes:
+            return None
+        if minutes.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("The file may be at most 10 MB."))
+        head = minutes.read(8)
+        minutes.seek(0)
+        if not head.startswith((b"%PDF", b"\xff\xd8\xff", b"\x89PNG")):
+            raise forms.ValidationError(
+                _("The minutes must be a PDF, JPEG or PNG file.")
+            )
+        return minutes
+
+
+class PointsSettingsForm(forms.ModelForm):
+    class Meta:
+        model = PointsSettings
+        fields = [
+            "notice_days",
+            "objection_days",
+            "red_percent",
+            "black_percent",
+            "red_privacy",
+            "black_privacy",
+            "black_display_days",
+            "annual_budget",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for name in ("red_percent", "black_percent"):
+            if (data.get(name) or 0) > 50:
+                self.add_error(name, _("At most 50%."))
+        for name in ("notice_days", "objection_days", "black_display_days"):
+            value = data.get(name)
+            if value is not None and not 1 <= value <= 365:
+                self.add_error(name, _("Between 1 and 365 days."))
+        return data

@@ -16,6 +16,9 @@ rules.add_perm("points.view_points", is_member | is_supervisor)
 # Grid workers and the committee record entries; a household representative claims.
 rules.add_perm("points.record_entry", is_committee | is_grid_worker)
 rules.add_perm("points.claim_entry", is_household_rep)
+rules.add_perm("points.propose_entry", is_committee | is_grid_worker | is_household_rep)
+# The village's points settings (notice period, list percentages, privacy).
+rules.add_perm("points.manage_settings", is_committee)
 # Review, appeals, corrections, the catalogue and the lists: the committee.
 rules.add_perm("points.review_entries", is_committee)
 rules.add_perm("points.manage_rules", is_committee)

@@ -33,6 +33,7 @@ urlpatterns = [
     path(
         "rules/import/", catalogue_views.RulesImportView.as_view(), name="rules_import"
     ),
+    path("settings/", catalogue_views.SettingsView.as_view(), name="settings"),
     path("figures/", catalogue_views.FiguresView.as_view(), name="figures"),
     path("lists/", list_views.ListIndexView.as_view(), name="lists"),
     path("lists/new/", list_views.ListDraftView.as_view(), name="list_new"),

@@ -43,13 +43,19 @@ class PointsHomeView(VillageMixin, View):
 
 
 class EntryCreateView(VillageMixin, View):
-    permission_required = "points.record_entry"
+    """A grid worker or the committee records; a household representative
+    claims (申报) for their own household. The committee reviews either."""
+
+    permission_required = "points.propose_entry"
 
     def _form(self, data=None, files=None):
         households = Household.objects.filter(village=self.village)
         membership = self.membership
         if membership and not membership.is_committee:
-            households = households.filter(grid_id=membership.grid_id)
+            if membership.is_grid_worker and membership.grid_id:
+                households = households.filter(grid_id=membership.grid_id)
+            else:
+                households = households.filter(pk=membership.household_id)
         year = timezone.localdate().year
         items = selectors.rule_items(selectors.current_rulebook(self.village, year))
         return EntryForm(

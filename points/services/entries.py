@@ -26,6 +26,21 @@ def settings_for(village) -> PointsSettings:
     return PointsSettings.objects.get_or_create(village=village)[0]
 
 
+@transaction.atomic
+def points_settings_save(*, form, by, before: dict) -> PointsSettings:
+    """Save the village's points settings from a valid form, and log the change."""
+    saved = form.save()
+    audit_log(
+        actor=by,
+        action="points.settings_save",
+        village=saved.village,
+        target=saved,
+        before=before,
+        after={k: form.cleaned_data[k] for k in form.changed_data},
+    )
+    return saved
+
+
 def _household_users(household):
     return [
         m.user

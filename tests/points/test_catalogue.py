@@ -138,3 +138,34 @@ def test_demo_loads_a_thousand_point_catalogue_and_entries(
     assert Entry.objects.filter(village=village, status="final").exists()
     assert verify_village(village.pk) == []
     assert seed_points_demo(village).pk == book.pk  # a second run changes nothing
+
+
+@pytest.mark.django_db
+def test_import_records_the_adopting_meeting_and_checks_the_minutes(
+    client, village, committee
+):
+    client.force_login(committee)
+    data = workbook([["社会公德", "A01", "参加志愿服务", 5, None, "", ""]])
+    import_url = reverse("points:rules_import", kwargs={"village": village.slug})
+    bad = client.post(
+        import_url,
+        {
+            "year": 2026,
+            "file": SimpleUploadedFile("r.xlsx", data),
+            "minutes": SimpleUploadedFile("m.pdf", b"MZ not a pdf"),
+        },
+    )
+    assert bad.status_code == 400 and RuleBook.objects.count() == 0
+    good = client.post(
+        import_url,
+        {
+            "year": 2026,
+            "file": SimpleUploadedFile("r.xlsx", data),
+            "adopted_by": "村民代表会议",
+            "adopted_on": "2026-01-08",
+            "minutes": SimpleUploadedFile("m.pdf", b"%PDF-1.4 minutes"),
+        },
+    )
+    assert good.status_code == 302
+    book = RuleBook.objects.get()
+    assert book.adopted_by == "村民代表会议" and book.minutes

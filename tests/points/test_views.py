@@ -304,3 +304,51 @@ def test_points_home_and_rules_pages(client, village, good_item, resident, commi
     assert "参加志愿服务" in client.get(url("rules", village)).content.decode()
     client.force_login(committee)
     assert client.get(url("figures", village)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_household_representative_claims_for_own_household_only(
+    client, village, household, neighbour, good_item, household_rep
+):
+    client.force_login(household_rep)
+    page = client.get(url("entry_new", village)).content.decode()
+    assert household.number in page and neighbour.number not in page
+    assert (
+        client.post(
+            url("entry_new", village), form_data(neighbour, good_item)
+        ).status_code
+        == 400
+    )
+    response = client.post(url("entry_new", village), form_data(household, good_item))
+    assert response.status_code == 302
+    assert Entry.objects.get().recorded_by == household_rep
+
+
+@pytest.mark.django_db
+def test_points_settings_are_the_committees(client, village, committee, resident):
+    from points.models import PointsSettings
+
+    client.force_login(resident)
+    assert client.get(url("settings", village)).status_code == 403
+    client.force_login(committee)
+    assert client.get(url("settings", village)).status_code == 200
+    good = {
+        "notice_days": 5,
+        "objection_days": 7,
+        "red_percent": 10,
+        "black_percent": 5,
+        "red_privacy": "full",
+        "black_privacy": "masked",
+        "black_display_days": 30,
+        "annual_budget": "",
+    }
+    assert (
+        client.post(url("settings", village), {**good, "red_percent": 80}).status_code
+        == 400
+    )
+    assert (
+        client.post(url("settings", village), {**good, "notice_days": 0}).status_code
+        == 400
+    )
+    assert client.post(url("settings", village), good).status_code == 302
+    assert PointsSettings.objects.get(village=village).notice_days == 5
