@@ -269,10 +269,19 @@ class Report(models.Model):
                 name="reports_report_both_coordinates",
             ),
         ]
+        # Lists walk these in order and stop at the page's end (no sort of the
+        # whole village); id breaks ties the same way the pages order them.
         indexes = [
-            models.Index(fields=["village", "status", "kind"]),
-            models.Index(fields=["village", "is_public", "-filed_at"]),
+            models.Index(fields=["village", "filed_at", "id"]),
+            models.Index(fields=["village", "is_public", "filed_at", "id"]),
+            # The queue's counts per kind and grid read this index alone.
+            models.Index(fields=["village", "status", "kind", "grid", "due_on"]),
             models.Index(fields=["village", "due_on"]),
+            models.Index(
+                fields=["village", "escalated_at"],
+                condition=Q(escalated_at__isnull=False),
+                name="reports_escalated_idx",
+            ),
         ]
 
     def __str__(self) -> str:

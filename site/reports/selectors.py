@@ -25,7 +25,7 @@ from reports.models import (
     ReportPhoto,
     Status,
 )
-from villages.models import Village
+from villages.models import Grid, Village
 
 
 def _with_counts(qs: QuerySet) -> QuerySet:
@@ -80,12 +80,11 @@ def overdue_for_village(*, village: Village) -> QuerySet[Report]:
 def queue_counts(*, village: Village) -> dict:
     """Open reports per kind and per grid, and how many are overdue: one query."""
     today = timezone.localdate()
-    open_q = Q(status__in=OPEN_STATUSES)
     rows = (
-        Report.objects.filter(village=village)
-        .values("kind", "grid_id", "grid__name")
+        Report.objects.filter(village=village, status__in=OPEN_STATUSES)
+        .values("kind", "grid_id")
         .annotate(
-            open=Count("pk", filter=open_q),
+            open=Count("pk"),
             overdue=Count(
                 "pk",
                 filter=Q(
@@ -96,18 +95,19 @@ def queue_counts(*, village: Village) -> dict:
         .order_by()
     )
     kinds = dict.fromkeys(Kind.values, 0)
-    grids: dict = {}
+    per_grid: dict = {}
     overdue = 0
     for row in rows:
         kinds[row["kind"]] += row["open"]
-        key = (row["grid_id"], row["grid__name"] or "")
-        grids[key] = grids.get(key, 0) + row["open"]
+        per_grid[row["grid_id"]] = per_grid.get(row["grid_id"], 0) + row["open"]
         overdue += row["overdue"]
     return {
         "kinds": [(k, Kind(k).label, kinds[k]) for k in Kind.values],
-        "grids": sorted(
-            [(gid, name, n) for (gid, name), n in grids.items() if gid], key=str
-        ),
+        # every grid of the village, so one can filter by a grid with none open
+        "grids": [
+            (grid.pk, grid.name, per_grid.get(grid.pk, 0))
+            for grid in Grid.objects.filter(village=village).order_by("name")
+        ],
         "overdue": overdue,
     }
 

@@ -14,9 +14,9 @@ from tests.reports.factories import due, file_report
 
 pytestmark = pytest.mark.django_db
 
-# session, user, village, membership; counts per kind and grid, the overdue list,
-# the page's count and rows; unread messages (base.html).
-QUEUE_QUERIES = 9
+# session, user, village, membership; counts per kind and grid, the grids, the
+# overdue list, the page's count and rows; unread messages (base.html).
+QUEUE_QUERIES = 10
 # session, user, village, membership; the page's count and rows, my reports,
 # reports assigned to me, supervised areas (the township link); unread messages.
 PUBLIC_LIST_QUERIES = 10

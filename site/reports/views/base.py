@@ -8,8 +8,19 @@ from django.shortcuts import render
 from django.views import View
 
 from reports import selectors
-from reports.models import Report
+from reports.models import Kind, Report, Status
 from villages.views import VillageMixin
+
+
+def with_labels(reports):
+    """Each row gets its kind and status in words, translated once per page
+    rather than once per row (a list page shows dozens)."""
+    kinds = {value: str(label) for value, label in Kind.choices}
+    statuses = {value: str(label) for value, label in Status.choices}
+    for report in reports:
+        report.kind_label = kinds.get(report.kind, report.kind)
+        report.status_label = statuses.get(report.status, report.status)
+    return reports
 
 
 def error_text(error: ValidationError) -> str:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,7 @@ from reports import charts, exports, selectors, services
 from reports.figures import monthly_figures, total
 from reports.forms import DepartmentForm, SettingsForm
 from reports.models import Department, Kind, Status
-from reports.views.base import ReportsView, error_text
+from reports.views.base import ReportsView, error_text, with_labels
 from villages.access import supervised_area_ids
 
 QUEUE_PAGE_SIZE = 50
@@ -56,9 +57,11 @@ class QueueView(ReportsView):
             ),
             QUEUE_PAGE_SIZE,
         ).get_page(request.GET.get("page"))
+        with_labels(page)
         return self.page(
             "reports/queue.html",
             reports=page,
+            base=reverse("reports:index", kwargs={"village": self.village.slug}),
             overdue_list=list(selectors.overdue_for_village(village=self.village)[:20]),
             counts=counts,
             kind=kind,
@@ -230,6 +233,7 @@ class TownshipView(ReportsView):
         page = Paginator(
             selectors.escalated_for_areas(area_ids=area_ids), QUEUE_PAGE_SIZE
         ).get_page(request.GET.get("page"))
+        with_labels(page)
         return self.page(
             "reports/township.html",
             year=year,

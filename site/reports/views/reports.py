@@ -24,7 +24,7 @@ from reports.forms import (
     ReportForm,
 )
 from reports.models import Kind, ReportPhoto, Status
-from reports.views.base import ReportsView, error_text
+from reports.views.base import ReportsView, error_text, with_labels
 
 PAGE_SIZE = 30
 
@@ -40,16 +40,23 @@ class IndexView(ReportsView):
             selectors.public_reports(village=self.village, kind=kind or None),
             PAGE_SIZE,
         ).get_page(request.GET.get("page"))
+        mine = with_labels(
+            list(
+                selectors.reports_filed_by(village=self.village, user=request.user)[:20]
+            )
+        )
         return self.page(
             "reports/index.html",
-            reports=page,
+            reports=with_labels(page),
             kind=kind,
             kinds=Kind.choices,
-            mine=list(
-                selectors.reports_filed_by(village=self.village, user=request.user)[:20]
-            ),
-            assigned=list(
-                selectors.reports_assigned_to(village=self.village, user=request.user)
+            mine=mine,
+            assigned=with_labels(
+                list(
+                    selectors.reports_assigned_to(
+                        village=self.village, user=request.user
+                    )
+                )
             ),
             can_file=request.user.has_perm("reports.file", self.village),
             can_manage=request.user.has_perm("reports.manage", self.village),
