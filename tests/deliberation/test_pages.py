@@ -414,3 +414,36 @@ def test_vote_settings_lock_once_voting_starts_through_the_page(
     assert as_(committee).post(edit, data).status_code == 302
     vote.refresh_from_db()
     assert local(vote.closes_at).date() == local(later).date()
+
+
+def test_a_vote_is_only_found_under_its_own_village(
+    village, other_village, topic, committee, other_committee
+):
+    vote = make_vote(topic, committee)
+    c = Client()
+    c.force_login(other_committee)
+    yes = vote.options.get(code="yes").pk
+    assert (
+        c.post(url("vote", other_village, pk=vote.pk), {"choice": yes}).status_code
+        == 404
+    )
+    assert c.get(url("vote_poster", other_village, pk=vote.pk)).status_code == 404
+    assert not Participation.objects.exists()
+
+
+def test_script_in_titles_and_options_is_rendered_harmless(
+    as_, village, committee, resident
+):
+    from deliberation.services.topics import topic_create
+
+    topic = topic_create(
+        village=village,
+        by=committee,
+        title="<img src=x onerror=alert(1)>",
+        description="d",
+    )
+    vote = make_vote(topic, committee, kind="single", options=["<b>甲</b>", "乙"])
+    for page in [url("topic", village, pk=topic.pk), url("vote", village, pk=vote.pk)]:
+        html = as_(resident).get(page).content.decode()
+        assert "<img src=x" not in html and "<b>甲</b>" not in html
+        assert "&lt;img src=x" in html
