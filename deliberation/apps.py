@@ -16,6 +16,7 @@ class DeliberationConfig(AppConfig):
                 "deliberation.topic_create": _("Topic opened"),
                 "deliberation.proposal_answer": _("Proposal answered"),
                 "deliberation.phase_change": _("Topic phase changed"),
+                "deliberation.dates_change": _("Topic timeline dates changed"),
                 "deliberation.decision_publish": _("Decision published"),
                 "deliberation.comment_hide": _("Comment hidden"),
                 "deliberation.comment_restore": _("Comment shown again"),

@@ -86,6 +86,42 @@ class PhaseForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
+class PhaseDatesForm(forms.Form):
+    """Planned dates for each step of the timeline (决策共谋 → 成果共享)."""
+
+    def __init__(self, *args, **kwargs):
+        from deliberation.models.topics import TIMELINE
+
+        super().__init__(*args, **kwargs)
+        self.phases = list(TIMELINE)
+        for phase in self.phases:
+            label = Phase(phase).label
+            for end, text in (
+                ("start", _("%(phase)s: from")),
+                ("end", _("%(phase)s: until")),
+            ):
+                self.fields[f"{phase}_{end}"] = forms.DateField(
+                    label=text % {"phase": label},
+                    required=False,
+                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                )
+
+    def clean(self):
+        data = super().clean()
+        for phase in self.phases:
+            start, end = data.get(f"{phase}_start"), data.get(f"{phase}_end")
+            if start and end and end < start:
+                self.add_error(f"{phase}_end", _("The end is before the start."))
+        return data
+
+    def dates(self) -> dict:
+        data = self.cleaned_data
+        return {
+            phase: (data.get(f"{phase}_start"), data.get(f"{phase}_end"))
+            for phase in self.phases
+        }
+
+
 class DecisionForm(forms.Form):
     decision = forms.CharField(
         label=_("Decision"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})

@@ -11,6 +11,7 @@ urlpatterns = [
     path("t/<int:pk>/cosign/", topics.CosignView.as_view(), name="cosign"),
     path("t/<int:pk>/answer/", topics.AnswerView.as_view(), name="answer"),
     path("t/<int:pk>/phase/", topics.PhaseView.as_view(), name="phase"),
+    path("t/<int:pk>/dates/", topics.DatesView.as_view(), name="dates"),
     path("t/<int:pk>/decision/", topics.DecisionView.as_view(), name="decision"),
     path("t/<int:pk>/comment/", topics.CommentCreateView.as_view(), name="comment"),
     path("t/<int:pk>/vote/new/", votes.VoteCreateView.as_view(), name="vote_new"),

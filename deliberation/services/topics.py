@@ -191,6 +191,33 @@ def topic_set_phase(*, topic: Topic, by, phase: str, note: str = "") -> Topic:
 
 
 @transaction.atomic
+def topic_set_dates(
+    *, topic: Topic, by, dates: dict[str, tuple[dt.date | None, dt.date | None]]
+) -> None:
+    """The committee plans (or corrects) the dates of the timeline's steps."""
+    before = {
+        d.phase: [d.starts_on, d.ends_on] for d in PhaseDate.objects.filter(topic=topic)
+    }
+    for phase, (start, end) in dates.items():
+        if start and end and end < start:
+            raise ValidationError(_("The end is before the start."))
+        if start is None and end is None:
+            PhaseDate.objects.filter(topic=topic, phase=phase).delete()
+            continue
+        PhaseDate.objects.update_or_create(
+            topic=topic, phase=phase, defaults={"starts_on": start, "ends_on": end}
+        )
+    audit_log(
+        actor=by,
+        action="deliberation.dates_change",
+        village=topic.village,
+        target=topic,
+        before=before,
+        after={p: list(v) for p, v in dates.items() if any(v)},
+    )
+
+
+@transaction.atomic
 def topic_publish_decision(*, topic: Topic, by, decision: str) -> Topic:
     decision = decision.strip()
     if not decision:

@@ -20,6 +20,7 @@ from deliberation.forms import (
     CommentForm,
     DecisionForm,
     HideForm,
+    PhaseDatesForm,
     PhaseForm,
     ProposalForm,
     TopicForm,
@@ -241,6 +242,38 @@ class PhaseView(DeliberationView):
         except ValidationError as e:
             return self.refuse(error_text(e), back=topic.get_absolute_url())
         return redirect(topic.get_absolute_url())
+
+
+class DatesView(DeliberationView):
+    def initial(self, topic):
+        initial = {}
+        for d in topic.phase_dates.all():
+            initial[f"{d.phase}_start"] = d.starts_on
+            initial[f"{d.phase}_end"] = d.ends_on
+        return initial
+
+    def get(self, request, village, pk):
+        topic = self.topic(pk)
+        self.require("deliberation.manage_topic", topic)
+        form = PhaseDatesForm(initial=self.initial(topic))
+        return self.form_page("deliberation/dates_form.html", topic=topic, form=form)
+
+    def post(self, request, village, pk):
+        topic = self.topic(pk)
+        self.require("deliberation.manage_topic", topic)
+        form = PhaseDatesForm(request.POST)
+        if form.is_valid():
+            try:
+                topic_services.topic_set_dates(
+                    topic=topic, by=request.user, dates=form.dates()
+                )
+            except ValidationError as e:
+                form.add_error(None, e)
+            else:
+                return redirect(topic.get_absolute_url())
+        return self.form_page(
+            "deliberation/dates_form.html", topic=topic, form=form, status=400
+        )
 
 
 class DecisionView(DeliberationView):

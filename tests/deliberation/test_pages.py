@@ -447,3 +447,30 @@ def test_script_in_titles_and_options_is_rendered_harmless(
         html = as_(resident).get(page).content.decode()
         assert "<img src=x" not in html and "<b>甲</b>" not in html
         assert "&lt;img src=x" in html
+
+
+def test_the_committee_plans_the_timeline_dates(
+    as_, village, topic, committee, resident
+):
+    dates = url("dates", village, pk=topic.pk)
+    assert as_(resident).get(dates).status_code == 403
+    assert as_(committee).get(dates).status_code == 200
+    response = as_(committee).post(
+        dates, {"voting_start": "2026-12-10", "voting_end": "2026-12-01"}
+    )
+    assert response.status_code == 400
+    response = as_(committee).post(
+        dates,
+        {
+            "voting_start": "2026-12-01",
+            "voting_end": "2026-12-07",
+            "in_progress_start": "2027-03-01",
+        },
+    )
+    assert response.status_code == 302
+    planned = {d.phase: (d.starts_on, d.ends_on) for d in topic.phase_dates.all()}
+    assert planned["voting"] == (dt.date(2026, 12, 1), dt.date(2026, 12, 7))
+    assert planned["in_progress"] == (dt.date(2027, 3, 1), None)
+    assert AuditEntry.objects.filter(action="deliberation.dates_change").exists()
+    page = as_(resident).get(url("topic", village, pk=topic.pk)).content.decode()
+    assert "12-01" in page and "12-07" in page
