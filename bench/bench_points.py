@@ -222,13 +222,21 @@ def main() -> None:
         ranking_for_period,
     )
     from points.verify import verify_village
-    from tests.factories import MembershipFactory, VillageFactory
+    from tests.factories import MembershipFactory, UserFactory, VillageFactory
     from villages.models import Household
 
     pid = os.getpid()
     village = VillageFactory(name=f"基准村{pid}", slug=f"bench-points-{pid}")
-    committee = MembershipFactory(village=village, is_committee=True).user
-    second = MembershipFactory(village=village, is_committee=True).user
+    committee, second = (
+        MembershipFactory(
+            village=village,
+            is_committee=True,
+            user=UserFactory(
+                username=f"bench-{pid}-{k}", phone=f"+8613{pid % 10**8:08d}{k}"
+            ),
+        ).user
+        for k in (1, 2)
+    )
     Household.objects.bulk_create(
         [Household(village=village, number=f"H{i:05d}") for i in range(HOUSEHOLDS)],
         batch_size=5000,
