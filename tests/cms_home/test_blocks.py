@@ -71,3 +71,12 @@ def test_stream_text_reads_every_kind_of_block():
     )
     text = stream_text(stream)
     assert "工程概况" in text and "道路硬化" in text
+
+
+def test_admin_block_preview_uses_the_site_stylesheet(client, admin_user):
+    block = DisclosureBlocks().child_blocks["asset_register"]
+    client.force_login(admin_user)
+    response = client.get("/cms/block-preview/", {"id": block.definition_prefix})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "css/site.css" in page and "村委会办公楼" in page

@@ -84,3 +84,17 @@ def test_scheduled_page_goes_live_with_publish_scheduled(village_page, head):
     assert page.live
     assert PublishedVersion.objects.filter(page=page).count() == 1
     assert AuditEntry.objects.filter(action="page.publish", note="scheduled").exists()
+
+
+def test_expired_page_leaves_a_trace(client, make_notice, head):
+    from cms_home.models import Withdrawal
+
+    notice = make_notice(title="公示期结束的通知", slug="ends", user=head)
+    notice.expire_at = timezone.now() - dt.timedelta(minutes=1)
+    notice.save(update_fields=["expire_at"])
+    call_command("publish_scheduled")
+    notice.refresh_from_db()
+    assert not notice.live
+    assert Withdrawal.objects.filter(page=notice).exists()
+    response = client.get(notice.url or f"/liuxi/notices/{notice.slug}/")
+    assert response.status_code == 410
