@@ -13,6 +13,7 @@ class ReportsConfig(AppConfig):
         register_actions(
             {
                 "reports.assign": _("Report assigned"),
+                "reports.chase": _("Report chased"),
                 "reports.progress": _("Progress posted on a report"),
                 "reports.close": _("Report answered"),
                 "reports.reopen": _("Report reopened after a dissatisfied rating"),

@@ -174,6 +174,15 @@ class ProgressForm(forms.Form):
     )
 
 
+class ChaseForm(forms.Form):
+    note = forms.CharField(
+        label=_("Message to the handler (optional)"),
+        max_length=NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class CloseForm(forms.Form):
     answer = forms.CharField(
         label=_("Answer to the filer"),

@@ -344,6 +344,7 @@ class ReportEvent(models.Model):
     class Step(models.TextChoices):
         FILED = "filed", _("Filed")
         ASSIGNED = "assigned", _("Assigned")
+        CHASED = "chased", _("Chased by the committee")  # 督办
         PROGRESS = "progress", _("Progress")
         CLOSED = "closed", _("Answered")
         RATED = "rated", _("Rated")

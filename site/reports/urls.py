@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", reports.FileView.as_view(), name="new"),
     path("<int:pk>/", reports.DetailView.as_view(), name="detail"),
     path("<int:pk>/assign/", reports.AssignView.as_view(), name="assign"),
+    path("<int:pk>/chase/", reports.ChaseView.as_view(), name="chase"),
     path("<int:pk>/progress/", reports.ProgressView.as_view(), name="progress"),
     path("<int:pk>/close/", reports.CloseView.as_view(), name="close"),
     path("<int:pk>/rate/", reports.RateView.as_view(), name="rate"),

@@ -7,9 +7,8 @@ from audit.models import AuditEntry
 from deliberation.models import Topic
 from points.models import Entry
 from reports import services
-from reports.links import report_award_points, report_to_topic
 from reports.models import ReportEvent
-from reports.services import ReportError
+from reports.services import ReportError, report_award_points, report_to_topic
 from tests.factories import MembershipFactory
 from tests.points.factories import RuleBookFactory, RuleCategoryFactory, RuleItemFactory
 from tests.reports.factories import closed_report, file_report

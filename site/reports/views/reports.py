@@ -13,10 +13,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports import links, selectors, services
+from reports import selectors, services
 from reports.forms import (
     AssignForm,
     AwardForm,
+    ChaseForm,
     CloseForm,
     EscalateForm,
     ProgressForm,
@@ -122,6 +123,8 @@ class DetailView(ReportsView):
             forms.setdefault("assign_form", self.assign_form(report))
             if report.escalated_at is None:
                 forms.setdefault("escalate_form", EscalateForm())
+            if report.status in (Status.ASSIGNED, Status.IN_PROGRESS):
+                forms.setdefault("chase_form", ChaseForm())
         if handler and report.status in (Status.ASSIGNED, Status.IN_PROGRESS):
             forms.setdefault("progress_form", ProgressForm())
             forms.setdefault("close_form", CloseForm())
@@ -139,7 +142,7 @@ class DetailView(ReportsView):
             if report.status in (Status.CLOSED, Status.RATED) and not (
                 report.points_entry_id
             ):
-                items = list(links.award_items(self.village))
+                items = list(services.award_items(self.village))
                 if items:
                     forms.setdefault("award_form", AwardForm(items=items))
         context.update(forms)
@@ -209,6 +212,20 @@ class AssignView(ActionView):
             note=form.cleaned_data["note"],
         )
         self.done_message = _("Assigned.")
+
+
+class ChaseView(ActionView):
+    form_name = "chase_form"
+
+    def make_form(self, report):
+        self.require("reports.manage", self.village)
+        return ChaseForm(self.request.POST)
+
+    def perform(self, report, form):
+        services.report_chase(
+            report=report, by=self.request.user, note=form.cleaned_data["note"]
+        )
+        self.done_message = _("The handler is reminded.")
 
 
 class ProgressView(ActionView):
@@ -287,7 +304,7 @@ class TopicView(ActionView):
         return None
 
     def perform(self, report, form):
-        links.report_to_topic(report=report, by=self.request.user)
+        services.report_to_topic(report=report, by=self.request.user)
         self.done_message = _("The suggestion is now a deliberation topic.")
 
 
@@ -296,10 +313,12 @@ class AwardView(ActionView):
 
     def make_form(self, report):
         self.require("reports.manage", self.village)
-        return AwardForm(self.request.POST, items=list(links.award_items(self.village)))
+        return AwardForm(
+            self.request.POST, items=list(services.award_items(self.village))
+        )
 
     def perform(self, report, form):
-        links.report_award_points(
+        services.report_award_points(
             report=report, by=self.request.user, item=form.chosen()
         )
         self.done_message = _("Points proposed; they go through review as usual.")

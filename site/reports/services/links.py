@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from reports.models import Kind, Report, ReportEvent, Status
-from reports.services import ReportError, _event, _lock, _tell_filer, settings_for
+from reports.services.base import (
+    ReportError,
+    _event,
+    _lock,
+    _tell_filer,
+    settings_for,
+)
 from villages.access import membership_for
 
 TOPIC_TITLE_MAX = 120

@@ -1,5 +1,5 @@
-"""Writes: filing, 转办 (assign), progress, 办结 (close), 好差评 (rate), reopen,
-escalate, "me too", and the links into deliberation and points.
+"""Writes: filing, 转办 (assign), 督办 (chase), progress, 办结 (close), 好差评
+(rate), reopen, escalate and "me too".
 
 Every step locks the report, checks the transition, writes one ``ReportEvent``,
 records the action in the audit log (privileged steps) and tells the filer through
@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -33,68 +32,23 @@ from reports.models import (
     Rating,
     Report,
     ReportCounter,
-    ReportEvent,
     ReportPhoto,
-    ReportSettings,
     Status,
+)
+from reports.services.base import (
+    ReportError,
+    Step,
+    _clean_text,
+    _committee,
+    _event,
+    _handlers,
+    _lock,
+    _tell_filer,
 )
 from villages.access import membership_for
 from villages.models import Membership, Village
 
-Step = ReportEvent.Step
 MAX_PHOTOS = 4
-
-
-class ReportError(ValidationError):
-    """A step that is not allowed; the message is for the person who tried it."""
-
-
-def settings_for(village: Village) -> ReportSettings:
-    return ReportSettings.objects.get_or_create(village=village)[0]
-
-
-def _clean_text(text: str, *, limit: int, empty: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise ReportError(empty)
-    if len(text) > limit:
-        raise ReportError(
-            _("Please keep it under %(limit)s characters.") % {"limit": limit}
-        )
-    return text
-
-
-def _lock(report: Report) -> Report:
-    # Lock the report row only (FOR UPDATE OF): the nullable joins cannot be locked.
-    return (
-        Report.objects.select_for_update(of=("self",))
-        .select_related("village", "filer", "assignee", "department")
-        .get(pk=report.pk)
-    )
-
-
-def _event(report: Report, step: str, by, **fields) -> ReportEvent:
-    return ReportEvent.objects.create(report=report, kind=step, actor=by, **fields)
-
-
-def _tell_filer(report: Report, title: str, body: str = "") -> None:
-    notify(
-        recipients=[report.filer],
-        kind=NotificationKind.REPORTS,
-        title=title,
-        body=body,
-        url=report.get_absolute_url(),
-        village=report.village,
-    )
-
-
-def _committee(village: Village) -> list:
-    return [
-        m.user
-        for m in Membership.objects.active()
-        .filter(village=village, is_committee=True)
-        .select_related("user")
-    ]
 
 
 def _next_number(village: Village, year: int) -> str:
@@ -429,6 +383,40 @@ def report_escalate(*, report: Report, by, note: str) -> Report:
 
 
 @transaction.atomic
+def report_chase(*, report: Report, by, note: str = "") -> Report:
+    """督办: the committee presses the handler of a report in hand."""
+    report = _lock(report)
+    membership = membership_for(by, report.village)
+    if not (membership and membership.is_committee):
+        raise ReportError(_("Only the committee chases reports."))
+    if report.status not in HANDLED_STATUSES:
+        raise ReportError(_("This report is not being handled now."))
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise ReportError(
+            _("Please keep it under %(limit)s characters.") % {"limit": NOTE_MAX}
+        )
+    _event(report, Step.CHASED, by, note=note, handler=report.handler_name[:100])
+    audit_log(
+        actor=by,
+        action="reports.chase",
+        village=report.village,
+        target=report,
+        note=note,
+    )
+    notify(
+        recipients=[u for u in _handlers(report) if u.pk != by.pk],
+        kind=NotificationKind.REPORTS,
+        title=_("Please hurry: report %(number)s is due %(due)s")
+        % {"number": report.number, "due": report.due_on.isoformat()},
+        body=note,
+        url=report.get_absolute_url(),
+        village=report.village,
+    )
+    return report
+
+
+@transaction.atomic
 def report_me_too(*, report: Report, by) -> int:
     """我也遇到了: one per person, on an open public report. Returns the count."""
     if not by.has_perm("reports.me_too", report):
@@ -441,53 +429,3 @@ def report_me_too(*, report: Report, by) -> int:
     except IntegrityError:
         raise ReportError(_("You have already said “me too” here.")) from None
     return report.me_too.count()
-
-
-@transaction.atomic
-def department_add(*, village: Village, by, name: str) -> Department:
-    name = _clean_text(name, limit=60, empty=_("Please give the department's name."))
-    department, created = Department.objects.get_or_create(village=village, name=name)
-    if not created and department.is_active:
-        raise ReportError(_("This department is already on the list."))
-    department.is_active = True
-    department.save(update_fields=["is_active"])
-    audit_log(
-        actor=by, action="reports.department_add", village=village, target=department
-    )
-    return department
-
-
-@transaction.atomic
-def department_retire(*, department: Department, by) -> Department:
-    """Taken off the list for new reports; reports it holds keep it."""
-    department.is_active = False
-    department.save(update_fields=["is_active"])
-    audit_log(
-        actor=by,
-        action="reports.department_retire",
-        village=department.village,
-        target=department,
-    )
-    return department
-
-
-@transaction.atomic
-def settings_save(
-    *, village: Village, by, due_days: int, topic_threshold: int
-) -> ReportSettings:
-    current = settings_for(village)
-    if not (1 <= due_days <= 365) or topic_threshold < 1:
-        raise ReportError(_("These numbers are out of range."))
-    before = {"due_days": current.due_days, "topic_threshold": current.topic_threshold}
-    current.due_days = due_days
-    current.topic_threshold = topic_threshold
-    current.save(update_fields=["due_days", "topic_threshold"])
-    audit_log(
-        actor=by,
-        action="reports.settings",
-        village=village,
-        target=current,
-        before=before,
-        after={"due_days": due_days, "topic_threshold": topic_threshold},
-    )
-    return current
