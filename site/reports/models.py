@@ -31,7 +31,7 @@ class Kind(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    FILED = "filed", _("Received")
+    FILED = "filed", _("Filed")
     ASSIGNED = "assigned", _("Assigned")
     IN_PROGRESS = "in_progress", _("In progress")
     CLOSED = "closed", _("Answered")
