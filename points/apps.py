@@ -11,6 +11,23 @@ class PointsConfig(AppConfig):
         from audit.actions import register_actions
         from points import rules  # noqa: F401  (registers the permissions)
 
+        try:
+            from cms_home.slots import HomeSlot, register_home_slot
+        except ImportError:  # the disclosure site is not installed
+            pass
+        else:
+            from points.slots import red_list_slot
+
+            register_home_slot(
+                HomeSlot(
+                    key="red_list",
+                    title=_("Red list"),
+                    template="points/home_slot.html",
+                    order=20,
+                    context=red_list_slot,
+                )
+            )
+
         register_actions(
             {
                 "points.entry_record": _("Points entry recorded"),

@@ -269,6 +269,15 @@ def line_review(*, line: ListLine, by, keep: bool, note: str) -> ListLine:
     return line
 
 
+def _public_pages_changed() -> None:
+    """The village home page shows the red list: let its cache know, after commit."""
+    try:
+        from cms_home.cache import public_pages_changed
+    except ImportError:
+        return
+    transaction.on_commit(public_pages_changed)
+
+
 def public_name(*, privacy: str, number: str, head_name: str) -> str:
     if privacy == Privacy.FULL and head_name:
         return head_name
@@ -340,6 +349,7 @@ def list_publish(
     )
     ranking.snapshot_hash = _snapshot_hash(ranking, lines)
     ranking.save()
+    _public_pages_changed()
     audit_log(
         actor=by,
         action="points.list_publish",

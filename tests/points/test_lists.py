@@ -322,3 +322,29 @@ def test_draft_needs_a_finished_period_and_the_committee(village, committee, res
     )
     with pytest.raises(PointsError):
         period_bounds("quarter", 2025, 5)
+
+
+@pytest.mark.django_db
+def test_red_list_card_on_the_village_home_page(village, committee, scored):
+    from django.template.loader import render_to_string
+
+    from cms_home.slots import home_slots
+    from points.slots import red_list_slot
+
+    slot = next(s for s in home_slots() if s.key == "red_list")
+    assert slot.template == "points/home_slot.html"
+    assert red_list_slot(village=village, request=None)["ranking"] is None
+    ranking = publish_ready(
+        list_draft(
+            village=village, period="year", starts_on=START, ends_on=END, by=committee
+        ),
+        committee,
+    )
+    with CaptureQueriesContext(connection) as queries:
+        data = red_list_slot(village=village, request=None)
+    assert len(queries) == 2
+    html = render_to_string(
+        slot.template, {"slot": slot, "data": data, "village": village}
+    )
+    assert "王**" in html and "张" not in html
+    assert data["ranking"].pk == ranking.pk
