@@ -322,3 +322,35 @@ def test_villagers_cannot_manage(client, village, resident, shop, oil):
     ]:
         assert client.get(url(name, village, **kw)).status_code == 403
         assert client.post(url(name, village, **kw)).status_code == 403
+
+
+def test_expired_voucher_is_released_when_read(
+    client, village, rich, shop, oil, household_rep, shopkeeper
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from points.shop.models import HouseholdHold
+
+    voucher, token = voucher_create(
+        household=rich,
+        shop=shop,
+        items={oil.pk: 1},
+        by=None,
+        now=timezone.now() - dt.timedelta(days=1),
+    )
+    client.force_login(shopkeeper)
+    confirm = url("confirm", village, shop=shop.slug, token=token)
+    page = client.get(confirm)
+    assert page.status_code == 200 and "expired" in page.content.decode()
+    assert 'type="submit">Goods handed over' not in page.content.decode()
+    refused = client.post(confirm)
+    assert refused.status_code == 400 and "expired" in refused.content.decode()
+    voucher.refresh_from_db()
+    oil.refresh_from_db()
+    assert voucher.status == "expired" and oil.held == 0
+    assert HouseholdHold.objects.get(household=rich).held == 0
+    client.force_login(household_rep)
+    mine = client.get(voucher.get_absolute_url()).content.decode()
+    assert "expired" in mine and "<svg" not in mine
