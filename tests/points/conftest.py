@@ -1,7 +1,17 @@
+from django.utils import translation
+
 import pytest
 
 from tests.factories import HouseholdFactory, MembershipFactory
 from tests.points.factories import RuleBookFactory, RuleCategoryFactory, RuleItemFactory
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Messages are asserted in their English source, whatever the catalogue says."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
