@@ -79,11 +79,12 @@ class VillagePage(RoutablePageMixin, Page):
         from cms_home.slots import home_slots
 
         context = super().get_context(request, *args, **kwargs)
-        context["village"] = self.village
+        village = Village.objects.select_related("area").get(pk=self.village_id)
+        context["village"] = village
         context["village_page"] = self
         context.update(village_home(village_page=self))
         context["slots"] = [
-            (slot, slot.get_context(village=self.village, request=request))
+            (slot, slot.get_context(village=village, request=request))
             for slot in home_slots()
         ]
         return context
