@@ -51,10 +51,17 @@ def test_a_voucher_holds_points_and_stock(rich, shop, oil, household_rep):
 
 
 def test_redeem_moves_points_in_one_ledger_transaction(
-    rich, shop, oil, household_rep, shopkeeper, village
+    rich,
+    shop,
+    oil,
+    household_rep,
+    shopkeeper,
+    village,
+    django_capture_on_commit_callbacks,
 ):
     voucher, _ = take(rich, shop, {oil.pk: 2}, household_rep)
-    voucher_redeem(voucher=voucher, shop=shop, by=shopkeeper)
+    with django_capture_on_commit_callbacks(execute=True):
+        voucher_redeem(voucher=voucher, shop=shop, by=shopkeeper)
     voucher.refresh_from_db()
     oil.refresh_from_db()
     assert voucher.status == "spent" and voucher.redeemed_by == shopkeeper

@@ -47,14 +47,16 @@ def shop_settings(village) -> ShopSettings:
 
 
 def _hold_for_update(household) -> HouseholdHold:
-    if not HouseholdHold.objects.filter(household=household).exists():
-        try:
-            with transaction.atomic():
-                HouseholdHold.objects.create(
-                    household=household, village_id=household.village_id
-                )
-        except IntegrityError:
-            pass  # made by a request at the same moment
+    hold = HouseholdHold.objects.select_for_update().filter(household=household).first()
+    if hold is not None:
+        return hold
+    try:
+        with transaction.atomic():
+            HouseholdHold.objects.create(
+                household=household, village_id=household.village_id
+            )
+    except IntegrityError:
+        pass  # made by a request at the same moment
     return HouseholdHold.objects.select_for_update().get(household=household)
 
 
@@ -374,11 +376,10 @@ def voucher_redeem(*, voucher: Voucher, shop: Shop, by) -> Voucher:
     phones confirm it at the same moment."""
     now = timezone.now()
     locked = (
-        Voucher.objects.select_for_update()
-        .select_related("household", "village")
+        Voucher.objects.select_for_update(of=("self",))
+        .select_related("household", "village", "shop")
         .get(pk=voucher.pk)
     )
-    locked.shop = Shop.objects.get(pk=locked.shop_id)
     if locked.village_id != shop.village_id:
         raise ShopError(_("This voucher is not valid in this village."))
     if locked.shop_id != shop.pk:
@@ -440,7 +441,9 @@ def voucher_redeem(*, voucher: Voucher, shop: Shop, by) -> Voucher:
             "ledger": tx.seq,
         },
     )
-    _receipt(locked, shop, lines)
+    # The receipt goes out after commit: the ledger's chain head stays locked for
+    # no longer than the redemption itself needs.
+    transaction.on_commit(lambda: _receipt(locked, shop, lines))
     return locked
 
 
