@@ -4,6 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from points.shop.models import Period, Product, Shop, ShopSettings
 
+# First parts of the shop's own URLs (points/shop/urls.py): a shop cannot be called so.
+RESERVED_SLUGS = {"vouchers", "card", "statements", "manage"}
+
 WEEKDAY_CHOICES = [
     ("1", _("Monday")),
     ("2", _("Tuesday")),
@@ -63,6 +66,10 @@ class ShopForm(forms.ModelForm):
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(
+                _("This name is used by the site. Choose another.")
+            )
         taken = Shop.objects.filter(village=self.village, slug=slug).exclude(
             pk=self.instance.pk
         )

@@ -354,3 +354,10 @@ def test_expired_voucher_is_released_when_read(
     client.force_login(household_rep)
     mine = client.get(voucher.get_absolute_url()).content.decode()
     assert "expired" in mine and "<svg" not in mine
+
+
+@pytest.mark.parametrize("slug", ["manage", "vouchers", "card", "statements"])
+def test_shop_cannot_take_a_name_the_site_uses(client, village, committee, slug):
+    client.force_login(committee)
+    response = client.post(url("shop_new", village), {"name": "店", "slug": slug})
+    assert response.status_code == 400 and not Shop.objects.exists()
