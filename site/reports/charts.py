@@ -28,7 +28,7 @@ def paired_bars(
     names: tuple[str, str],
 ) -> SafeString:
     """Two bars a month (received, closed), with a legend."""
-    width, height, pad, legend = 360, 190, 22, 16
+    width, height, pad, legend = 360, 200, 22, 20
     top = max([*first, *second, 1])
     base = height - pad
     scale = (base - pad - legend) / top
@@ -41,8 +41,8 @@ def paired_bars(
     for i, (name, color) in enumerate(zip(names, (BLUE, GREEN), strict=True)):
         x = pad + i * 110
         body.append(
-            f'<rect x="{x}" y="2" width="10" height="10" fill="{color}"/>'
-            f'<text x="{x + 14}" y="11" font-size="11" fill="{INK}">{escape(name)}</text>'
+            f'<rect x="{x}" y="3" width="12" height="12" fill="{color}"/>'
+            f'<text x="{x + 16}" y="14" font-size="13" fill="{INK}">{escape(name)}</text>'
         )
     for i, label in enumerate(labels):
         x0 = pad + i * slot + slot * 0.14
@@ -55,7 +55,7 @@ def paired_bars(
                 f"{escape(names[j])}: {value}</title></rect>"
             )
         body.append(
-            f'<text x="{x0 + bar:.1f}" y="{height - 6}" font-size="10" '
+            f'<text x="{x0 + bar:.1f}" y="{height - 6}" font-size="13" '
             f'text-anchor="middle" fill="{MUTED}">{escape(label)}</text>'
         )
     return _svg(width, height, title, body)
@@ -65,7 +65,7 @@ def rate_bars(
     rates: list[float | None], labels: list[str], *, title: str
 ) -> SafeString:
     """A percentage a month; months without a value show a dash."""
-    width, height, pad = 360, 170, 22
+    width, height, pad = 360, 180, 22
     base = height - pad
     scale = (base - pad) / 100
     slot = (width - 2 * pad) / max(len(labels), 1)
@@ -78,7 +78,7 @@ def rate_bars(
         cx = x + slot * 0.35
         if rate is None:
             body.append(
-                f'<text x="{cx:.1f}" y="{base - 4}" font-size="10" '
+                f'<text x="{cx:.1f}" y="{base - 4}" font-size="13" '
                 f'text-anchor="middle" fill="{MUTED}">–</text>'
             )
         else:
@@ -87,11 +87,11 @@ def rate_bars(
                 f'<rect x="{x:.1f}" y="{base - h:.1f}" width="{slot * 0.7:.1f}" '
                 f'height="{h:.1f}" fill="{GREEN}"><title>{escape(label)}: '
                 f"{rate:g}%</title></rect>"
-                f'<text x="{cx:.1f}" y="{base - h - 3:.1f}" font-size="9" '
+                f'<text x="{cx:.1f}" y="{base - h - 3:.1f}" font-size="12" '
                 f'text-anchor="middle" fill="{INK}">{rate:.0f}</text>'
             )
         body.append(
-            f'<text x="{cx:.1f}" y="{height - 6}" font-size="10" '
+            f'<text x="{cx:.1f}" y="{height - 6}" font-size="13" '
             f'text-anchor="middle" fill="{MUTED}">{escape(label)}</text>'
         )
     return _svg(width, height, title, body)
