@@ -18,6 +18,7 @@ from roster.models import RosterImport
 from roster.planning import RosterPlan, apply_plan, plan_roster
 from roster.reading import RosterFileError, RosterSheet, read_roster
 from villages.models import Grid, Village
+from villages.services import village_sync_cms_access
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +131,8 @@ def _import(roster_import: RosterImport, sheet: RosterSheet, report) -> dict | N
                 raise _Invalid(problems)
             summary = plan.summary()
             apply_plan(plan, progress=report)
+            # Committee members edit their village's pages in the Wagtail admin.
+            village_sync_cms_access(village=village)
             if plan.has_changes:
                 audit_log(
                     actor=roster_import.confirmed_by or roster_import.uploaded_by,

@@ -36,6 +36,25 @@ def membership_sync_cms_access(membership: Membership) -> None:
     membership_cms_sync(membership)
 
 
+def village_sync_cms_access(*, village: Village) -> None:
+    """Bring the Wagtail rights of a whole village in line with its roster (after a
+    roster import): every committee member edits, and whoever left the committee
+    or the village loses the rights. Touches only the committee and those who
+    hold rights now, so it costs a few queries per committee member."""
+    from cms_home.provisioning import village_site_setup
+
+    cms = village_site_setup(village=village)
+    holders = set(cms.editors.user_set.values_list("pk", flat=True))
+    holders |= set(cms.approvers.user_set.values_list("pk", flat=True))
+    memberships = Membership.objects.filter(village=village).select_related(
+        "user", "village"
+    )
+    for membership in memberships.filter(is_committee=True) | memberships.filter(
+        user_id__in=holders
+    ):
+        membership_sync_cms_access(membership)
+
+
 @transaction.atomic
 def membership_set_cms_approver(
     *, membership: Membership, approver: bool, by=None
