@@ -11,6 +11,20 @@ class DeliberationConfig(AppConfig):
         from audit.actions import register_actions
         from deliberation import rules  # noqa: F401  (registers the permissions)
 
+        try:
+            from cms_home.slots import HomeSlot, register_home_slot
+        except ImportError:  # the disclosure site is not installed
+            pass
+        else:
+            register_home_slot(
+                HomeSlot(
+                    key="votes",
+                    title=_("Votes and topics"),
+                    template="deliberation/home_slot.html",
+                    order=10,
+                )
+            )
+
         register_actions(
             {
                 "deliberation.topic_create": _("Topic opened"),
