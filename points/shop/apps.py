@@ -11,6 +11,23 @@ class ShopConfig(AppConfig):
         from audit.actions import register_actions
         from points.shop import rules  # noqa: F401  (registers the permissions)
 
+        try:
+            from cms_home.slots import HomeSlot, register_home_slot
+        except ImportError:  # the disclosure site is not installed
+            pass
+        else:
+            from points.shop.slots import shop_slot
+
+            register_home_slot(
+                HomeSlot(
+                    key="shop",
+                    title=_("Points shop"),
+                    template="shop/home_slot.html",
+                    order=30,
+                    context=shop_slot,
+                )
+            )
+
         register_actions(
             {
                 "shop.settings_save": _("Shop settings saved"),

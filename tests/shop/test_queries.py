@@ -34,3 +34,13 @@ def test_shop_page_queries_do_not_grow_with_products(
     page = reverse("shop:shop", kwargs={"village": village.slug, "shop": shop.slug})
     with django_assert_max_num_queries(14):
         assert client.get(page).status_code == 200
+
+
+def test_home_page_slot_costs_one_query(
+    django_assert_num_queries, village, shop, other_shop
+):
+    from points.shop.slots import shop_slot
+
+    with django_assert_num_queries(1):
+        data = shop_slot(village=village, request=None)
+    assert [s["name"] for s in data["shops"]] == ["合作商店", "村口超市"]
