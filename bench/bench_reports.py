@@ -144,6 +144,14 @@ def _build():
         ],
         batch_size=5000,
     )
+    # A live database keeps its planner statistics fresh (autovacuum); a table
+    # filled a second ago has none yet.
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in (Report, ReportEvent, MeToo):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
     return village, committee
 
 

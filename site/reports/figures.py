@@ -13,6 +13,7 @@ For each month (China time):
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -59,18 +60,19 @@ class MonthFigures:
             self.by_rating[key] += value
 
 
-def _year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
+def _month_starts(year: int) -> list[dt.datetime]:
+    """The first instant of each month of the year and of the next year (local)."""
     tz = timezone.get_current_timezone()
-    return (
-        dt.datetime(year, 1, 1, tzinfo=tz),
-        dt.datetime(year + 1, 1, 1, tzinfo=tz),
-    )
+    return [dt.datetime(year, m, 1, tzinfo=tz) for m in range(1, 13)] + [
+        dt.datetime(year + 1, 1, 1, tzinfo=tz)
+    ]
 
 
 def monthly_figures(*, village_ids: Iterable[int], year: int) -> dict[int, list]:
     """``{village_id: [MonthFigures for January … December]}``; one query."""
     village_ids = list(village_ids)
-    start, end = _year_bounds(year)
+    starts = _month_starts(year)
+    start, end = starts[0], starts[-1]
     result = {
         vid: [MonthFigures(month=dt.date(year, m, 1)) for m in range(1, 13)]
         for vid in village_ids
@@ -93,25 +95,26 @@ def monthly_figures(*, village_ids: Iterable[int], year: int) -> dict[int, list]
         chunk_size=5000
     ):
         s = state.setdefault(report_id, {"filed": None, "due": None, "closed": False})
-        local = timezone.localtime(at)
         in_year = start <= at < end
+        # the month by comparing instants: no time-zone conversion per row
+        month = bisect.bisect_right(starts, at) - 1 if in_year else None
         months = result[village_id]
         if kind == Step.FILED:
             s["filed"] = at
             if in_year:
-                months[local.month - 1].received += 1
+                months[month].received += 1
         elif kind == Step.ASSIGNED:
             s["due"] = due_on
         elif kind == Step.CLOSED and not s["closed"]:
             s["closed"] = True
             if in_year and s["filed"] is not None:
-                m = months[local.month - 1]
+                m = months[month]
                 m.closed += 1
                 m.days_to_close += (at - s["filed"]).total_seconds() / 86400
-                if s["due"] is not None and local.date() <= s["due"]:
+                if s["due"] is not None and timezone.localtime(at).date() <= s["due"]:
                     m.on_time += 1
         elif kind == Step.RATED and in_year:
-            m = months[local.month - 1]
+            m = months[month]
             m.ratings += 1
             m.by_rating[rating] = m.by_rating.get(rating, 0) + 1
             if rating in GOOD:

@@ -276,7 +276,12 @@ class Report(models.Model):
             models.Index(fields=["village", "is_public", "filed_at", "id"]),
             # The queue's counts per kind and grid read this index alone.
             models.Index(fields=["village", "status", "kind", "grid", "due_on"]),
-            models.Index(fields=["village", "due_on"]),
+            # 督办: the overdue list reads only reports in hand.
+            models.Index(
+                fields=["village", "due_on"],
+                condition=Q(status__in=["assigned", "in_progress"]),
+                name="reports_in_hand_due_idx",
+            ),
             models.Index(
                 fields=["village", "escalated_at"],
                 condition=Q(escalated_at__isnull=False),
