@@ -347,3 +347,26 @@ def test_figures_page_and_export(client, village, resident, committee, grid_work
 def test_figures_are_not_for_residents(client, village, resident):
     client.force_login(resident)
     assert client.get(url("figures", village)).status_code == 403
+
+
+def test_photos_lose_their_exif_location(client, village, resident):
+    from PIL import Image
+
+    out = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {2: (30.0, 15.0, 0.0)}  # GPSInfo: latitude
+    Image.new("RGB", (80, 60), (10, 120, 10)).save(out, "JPEG", exif=exif)
+    client.force_login(resident)
+    response = client.post(
+        url("new", village),
+        {
+            "kind": "hazard",
+            "text": "路灯坏了",
+            "photos": [SimpleUploadedFile("gps.jpg", out.getvalue(), "image/jpeg")],
+        },
+    )
+    assert response.status_code == 302
+    photo = ReportPhoto.objects.get()
+    with photo.image.open("rb") as stored, Image.open(stored) as image:
+        assert not image.getexif()
