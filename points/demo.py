@@ -116,7 +116,6 @@ def seed_points_demo(village, *, seed: int = 7) -> RuleBook:
     households = list(
         Household.objects.filter(village=village).select_related("village")
     )
-    reviewers = [m.user for m in committee]
     start = dt.date(today.year, 1, 1)
     days = max((today - start).days, 1)
     for household in households:
@@ -146,7 +145,13 @@ def seed_points_demo(village, *, seed: int = 7) -> RuleBook:
                     village, household, item, on, recorder, f"demo:{household.pk}:{n}"
                 )
             )
-            reviewer = next((u for u in reviewers if u.pk != recorder.pk), recorder)
+            # Nobody reviews their own household's entry (recusal).
+            allowed = [m.user for m in committee if m.household_id != household.pk]
+            reviewer = next((u for u in allowed if u.pk != recorder.pk), None) or next(
+                iter(allowed), None
+            )
+            if reviewer is None:
+                continue
             entry = entry_approve(entry=entry, by=reviewer)
             if rng.random() < 0.85:
                 entry_finalize(entry=entry, now=entry.notice_ends_at)

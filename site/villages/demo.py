@@ -101,11 +101,18 @@ def _e164(local: str) -> str:
 
 def seed_demo() -> bool:
     """Create the demo township once; return False if it already exists. The
-    disclosure site's demo content is added (once) either way."""
+    disclosure site, points and deliberation demo content is added (once) either
+    way."""
     from cms_home.demo import seed_disclosure
+
+    from deliberation.demo import seed_deliberation_demo
+    from points.demo import seed_points_demo
 
     created = _seed_people()
     seed_disclosure()
+    for village in Village.objects.filter(area__slug="qingshan"):
+        seed_points_demo(village)
+        seed_deliberation_demo(village)
     return created
 
 

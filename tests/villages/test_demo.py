@@ -22,6 +22,12 @@ def test_seed_demo_builds_a_township_once(db, capsys):
         # every household has exactly one representative
         assert members.filter(is_household_rep=True).count() == 150
     assert Supervisor.objects.count() == 1
+    from deliberation.models import Topic
+    from points.models import RuleBook
+
+    for village in Village.objects.all():
+        assert RuleBook.objects.filter(village=village).exists()
+        assert Topic.objects.filter(village=village).exists()
     assert "Demo township already present" in capsys.readouterr().out
 
 
