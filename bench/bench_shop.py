@@ -11,8 +11,9 @@ exactly one may win); then checks the ledger (``points.verify``) and the stock,
 and prints the number of anomalies (must be 0).
 
 Needs ``points.shop`` installed. Uses a throwaway SQLite file unless DATABASE_URL is
-set: then that database is DROPPED and made again, so point it at a scratch one,
-e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_shop.
+set: then that database is DROPPED and made again, so it must be a scratch one
+whose name contains "bench", e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_shop
+(any other name: the script says so and does nothing).
 """
 
 from __future__ import annotations
@@ -56,6 +57,9 @@ def recreate_postgres(url: str) -> None:
 
 
 if os.environ["DATABASE_URL"].startswith("postgres"):
+    if "bench" not in os.environ["DATABASE_URL"].rsplit("/", 1)[1]:
+        print("DATABASE_URL must name a scratch database with 'bench' in its name")
+        sys.exit(0)
     recreate_postgres(os.environ["DATABASE_URL"])
 
 import django  # noqa: E402
