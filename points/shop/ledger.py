@@ -1,8 +1,8 @@
 """The shop's only door into the points ledger (``points.services.ledger``).
 
 Everything the shop needs from the ledger goes through these few functions, so that
-when the ledger grows an operation the shop is waiting for (a settlement
-transaction, see ``settlement_transaction``) only this module changes.
+a change in the ledger's API touches only this module. Holds are not the ledger's:
+they live in ``points.shop.models.HouseholdHold``.
 """
 
 from __future__ import annotations
@@ -58,10 +58,10 @@ def head_for_update(village) -> tuple[int, str]:
 
 
 def settlement_transaction(*, shop, points: int, key: str, by, memo: str):
-    """The ledger transaction that records a settlement (shop → village), or None
-    while the ledger has no such operation. ``ledger_settle`` is the name asked
-    of the ledger's authors; until it exists the settlement row records the chain
-    head instead (see ``points.shop.services.settlement``)."""
+    """The ledger transaction that records a settlement: the points the shop took
+    go back to the village (shop → issuance, ``ledger_settle``). None for nothing
+    to settle, or on a ledger without that operation (the settlement row then
+    still pins the chain head)."""
     settle = getattr(_ledger, "ledger_settle", None)
     if settle is None or points <= 0:
         return None

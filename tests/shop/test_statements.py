@@ -13,10 +13,12 @@ import pytest
 
 from audit.models import AuditEntry
 from points.shop.errors import ShopError
+from points.shop.ledger import shop_balance
 from points.shop.models import Settlement, ShopSettings
 from points.shop.selectors import statement, statements_for_month
 from points.shop.services.settlement import statement_settle
 from points.shop.services.vouchers import voucher_create, voucher_redeem
+from points.verify import verify_village
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +57,15 @@ def test_settle_only_after_the_month_and_once(redeemed, shop, committee, village
         )
         assert (settlement.points, settlement.yuan) == (90, Decimal("45.00"))
         assert settlement.ledger_seq >= 3 and len(settlement.ledger_hash) == 64
+        # An ordinary ledger transaction: the shop's points go back to the village.
+        tx = settlement.ledger_transaction
+        assert tx.kind == "settle" and tx.seq == settlement.ledger_seq
+        assert {p.account.kind: p.amount for p in tx.postings.all()} == {
+            "shop": -90,
+            "issuance": 90,
+        }
+        assert shop_balance(shop) == 0
+        assert verify_village(village.pk) == []
         with pytest.raises(ShopError, match="already settled"):
             statement_settle(shop=shop, month=redeemed, by=committee)
         empty = (redeemed - dt.timedelta(days=1)).replace(day=1)
