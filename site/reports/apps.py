@@ -10,6 +10,23 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from audit.actions import register_actions
 
+        try:
+            from cms_home.slots import HomeSlot, register_home_slot
+        except ImportError:  # the disclosure site is not installed
+            pass
+        else:
+            from reports.slots import reports_slot
+
+            register_home_slot(
+                HomeSlot(
+                    key="reports",
+                    title=_("Reports and requests"),
+                    template="reports/home_slot.html",
+                    order=40,
+                    context=reports_slot,
+                )
+            )
+
         register_actions(
             {
                 "reports.assign": _("Report assigned"),
