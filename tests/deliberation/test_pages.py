@@ -136,7 +136,11 @@ def test_hidden_comment_leaves_a_visible_trace(
     )
     assert response.status_code == 302
     with override("en"):
-        page = as_(resident).get(url("topic", village, pk=topic.pk)).content.decode()
+        page = (
+            as_(resident)
+            .get(url("topic", village, pk=topic.pk), HTTP_ACCEPT_LANGUAGE="en")
+            .content.decode()
+        )
     assert "卖保健品" not in page
     assert "Hidden by the committee: 广告" in page
     assert (
@@ -219,7 +223,9 @@ def test_too_many_choices_closed_vote_and_other_village(
     assert response.status_code == 400
     with override("en"):
         response = as_(resident).post(
-            url("vote", village, pk=multi.pk), {"choice": ids}
+            url("vote", village, pk=multi.pk),
+            {"choice": ids},
+            HTTP_ACCEPT_LANGUAGE="en",
         )
     assert "Choose at most 2 options." in response.content.decode()
     now = timezone.now()
@@ -272,7 +278,11 @@ def test_paper_ballot_by_the_grid_worker(
     assert response.status_code == 400
     assert Ballot.objects.count() == 1
     with override("en"):
-        page = as_(resident).get(url("vote", village, pk=vote.pk)).content.decode()
+        page = (
+            as_(resident)
+            .get(url("vote", village, pk=vote.pk), HTTP_ACCEPT_LANGUAGE="en")
+            .content.decode()
+        )
     assert "1 paper ballot" in page
 
 
