@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -269,6 +270,29 @@ class CounterView(ShopMixin, View):
         )
 
 
+TICKET_SALT = "shop.confirm"
+TICKET_AGE = 15 * 60
+
+
+def _ticket(user, shop, voucher) -> str:
+    """Proof that this shopkeeper scanned this voucher at this shop a moment ago.
+    The confirm button carries it, so the villager's page showing a fresh QR code
+    meanwhile (which retires the scanned token) does not undo the scan."""
+    return signing.dumps([voucher.pk, shop.pk, user.pk], salt=TICKET_SALT)
+
+
+def _from_ticket(request, shop) -> Voucher | None:
+    try:
+        pk, shop_pk, user_pk = signing.loads(
+            request.POST.get("ticket", ""), salt=TICKET_SALT, max_age=TICKET_AGE
+        )
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if shop_pk != shop.pk or user_pk != request.user.pk:
+        return None
+    return Voucher.objects.filter(pk=pk, shop=shop).first()
+
+
 def render_confirm(view, shop, voucher, *, code="", token="", errors=(), status=200):
     context = view.get_context_data(
         shop=shop,
@@ -276,6 +300,7 @@ def render_confirm(view, shop, voucher, *, code="", token="", errors=(), status=
         lines=list(voucher.lines.select_related("product")),
         code=code,
         token=token,
+        ticket=_ticket(view.request.user, shop, voucher) if token else "",
         errors=errors,
         already=(
             voucher_service.already_redeemed_message(voucher)
@@ -328,6 +353,14 @@ class ConfirmView(ShopMixin, View):
         return render(self.request, "shop/refused.html", context, status=status)
 
     def post(self, request, village, shop, token):
+        shop_obj = self.get_shop(shop)
+        ticketed = (
+            _from_ticket(request, shop_obj)
+            if request.user.has_perm("shop.keep_shop", shop_obj)
+            else None
+        )
+        if ticketed is not None:
+            return redeem_and_answer(self, shop_obj, ticketed, token=token)
         shop_obj, voucher, refusal = self.checked(request, shop, token)
         if refusal:
             return refusal

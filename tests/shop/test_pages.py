@@ -361,3 +361,29 @@ def test_shop_cannot_take_a_name_the_site_uses(client, village, committee, slug)
     client.force_login(committee)
     response = client.post(url("shop_new", village), {"name": "店", "slug": slug})
     assert response.status_code == 400 and not Shop.objects.exists()
+
+
+def test_villager_reloading_does_not_undo_a_scan(
+    client, village, rich, shop, oil, household_rep, shopkeeper, other_keeper
+):
+    client.force_login(household_rep)
+    take_via_page(client, village, shop, {oil.pk: 1})
+    voucher = Voucher.objects.get()
+    token = token_from(
+        client.get(voucher.get_absolute_url()).content.decode(), village, shop
+    )
+    client.force_login(shopkeeper)
+    confirm = url("confirm", village, shop=shop.slug, token=token)
+    ticket = re.search(
+        r'name="ticket" value="([^"]+)"', client.get(confirm).content.decode()
+    )[1]
+    client.force_login(household_rep)
+    client.get(voucher.get_absolute_url())  # a fresh QR code retires the token
+    # A forged ticket or someone else's is worth nothing.
+    client.force_login(other_keeper)
+    assert client.post(confirm, {"ticket": ticket}).status_code == 403
+    client.force_login(shopkeeper)
+    assert client.post(confirm, {"ticket": "junk"}).status_code == 404
+    assert client.post(confirm, {"ticket": ticket}).status_code == 302
+    voucher.refresh_from_db()
+    assert voucher.status == "spent"
