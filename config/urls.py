@@ -19,6 +19,7 @@ urlpatterns = [
     path("v/<slug:village>/roster/", include("roster.urls")),
     path("v/<slug:village>/audit/", include("audit.urls")),
     path("v/<slug:village>/points/", include("points.urls")),
+    path("v/<slug:village>/shop/", include("points.shop.urls")),
     path("v/<slug:village>/deliberation/", include("deliberation.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("cms/", include(wagtailadmin_urls)),

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "notifications",
     "roster",
     "points",
+    "points.shop",
     "deliberation",
     "cms_home",
     "notices",

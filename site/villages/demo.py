@@ -107,11 +107,13 @@ def seed_demo() -> bool:
 
     from deliberation.demo import seed_deliberation_demo
     from points.demo import seed_points_demo
+    from points.shop.demo import seed_shop_demo
 
     created = _seed_people()
     seed_disclosure()
     for village in Village.objects.filter(area__slug="qingshan"):
         seed_points_demo(village)
+        seed_shop_demo(village)
         seed_deliberation_demo(village)
     return created
 
