@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "points",
     "points.shop",
     "deliberation",
+    "reports",
     "cms_home",
     "notices",
     "disclosure",

@@ -104,10 +104,10 @@ def seed_demo() -> bool:
     disclosure site, points and deliberation demo content is added (once) either
     way."""
     from cms_home.demo import seed_disclosure
-
     from deliberation.demo import seed_deliberation_demo
     from points.demo import seed_points_demo
     from points.shop.demo import seed_shop_demo
+    from reports.demo import seed_reports_demo
 
     created = _seed_people()
     seed_disclosure()
@@ -115,6 +115,7 @@ def seed_demo() -> bool:
         seed_points_demo(village)
         seed_shop_demo(village)
         seed_deliberation_demo(village)
+        seed_reports_demo(village)
     return created
 
 
