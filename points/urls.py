@@ -24,6 +24,7 @@ urlpatterns = [
         name="appeal_decide",
     ),
     path("households/<str:number>/", views.HouseholdView.as_view(), name="household"),
+    path("photos/<int:pk>/", views.EvidencePhotoView.as_view(), name="photo"),
     path("rules/", catalogue_views.RulesView.as_view(), name="rules"),
     path(
         "rules/<int:year>/export.xlsx",

@@ -8,6 +8,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,7 @@ from django.views import View
 from points import charts, selectors
 from points.forms import AppealDecisionForm, EntryForm, OptionalReasonForm, ReasonForm
 from points.images import photo_prepare
-from points.models import Appeal, Entry
+from points.models import Appeal, Entry, EntryPhoto
 from points.services.entries import (
     appeal_decide,
     appeal_file,
@@ -245,6 +246,29 @@ class AppealDecideView(VillageMixin, View):
                 for message in _errors(error):
                     messages.error(request, message)
         return redirect("points:review", village=self.village.slug)
+
+
+class EvidencePhotoView(VillageMixin, View):
+    """Evidence photos are for the people who may see the household's entries."""
+
+    permission_required = "points.view_points"
+
+    def get(self, request, village, pk):
+        photo = get_object_or_404(
+            EntryPhoto.objects.select_related("entry__household__village"),
+            pk=pk,
+            entry__household__village=self.village,
+        )
+        if not request.user.has_perm("points.view_household", photo.entry.household):
+            raise PermissionDenied
+        try:
+            handle = photo.image.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(handle, content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=3600"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 class HouseholdView(VillageMixin, View):

@@ -18,6 +18,7 @@ def _isolation(settings, tmp_path):
     cache.clear()
     sms.outbox.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"
     yield
     cache.clear()
 

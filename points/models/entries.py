@@ -98,6 +98,12 @@ class Entry(models.Model):
         return f"{self.household} {self.item.name if self.item_id else ''} {self.points:+d}"
 
 
+def evidence_storage():
+    from villages.storage import PrivateStorage
+
+    return PrivateStorage("points")
+
+
 def _photo_path(instance, filename: str) -> str:
     return f"points/evidence/{instance.entry.village_id}/{filename}"
 
@@ -109,7 +115,11 @@ class EntryPhoto(models.Model):
         on_delete=models.CASCADE,
         related_name="photos",
     )
-    image = models.ImageField(_("photo"), upload_to=_photo_path)
+    # Evidence may show people and homes: private storage, served by a view that
+    # asks points.view_household.
+    image = models.ImageField(
+        _("photo"), upload_to=_photo_path, storage=evidence_storage
+    )
     width = models.PositiveIntegerField(_("width"))
     height = models.PositiveIntegerField(_("height"))
 

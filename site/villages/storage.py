@@ -1,0 +1,29 @@
+"""Files that must never be served by the web server: kept under PRIVATE_ROOT and
+handed out by views that check who asks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.utils.deconstruct import deconstructible
+
+
+@deconstructible
+class PrivateStorage(FileSystemStorage):
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):  # read each time, so tests may move PRIVATE_ROOT
+        return str(Path(settings.PRIVATE_ROOT) / self.folder)
+
+    @property
+    def location(self):
+        return str(Path(self.base_location).resolve())
+
+    @property
+    def base_url(self):
+        return None
