@@ -7,16 +7,14 @@ A report's status is a cache of its event history: every step writes one
 
 from __future__ import annotations
 
-import os
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from villages.storage import PrivateStorage
 
 TEXT_MAX = 2000
 ANSWER_MAX = 4000
@@ -48,26 +46,10 @@ class Rating(models.TextChoices):
     DISSATISFIED = "dissatisfied", _("Dissatisfied")
 
 
-class PrivateStorage(FileSystemStorage):
-    """Report photos may show people and homes: kept under PRIVATE_ROOT, which the
-    web server never serves, and handed out by a view that checks who asks."""
-
-    @cached_property
-    def base_location(self):
-        return os.path.join(settings.PRIVATE_ROOT, "reports")
-
-    @cached_property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
-
-
 def private_storage() -> PrivateStorage:
-    # A callable, so tests that move PRIVATE_ROOT get a fresh storage.
-    return PrivateStorage()
+    """Report photos may show people and homes: kept under PRIVATE_ROOT and handed
+    out by a view that checks who asks."""
+    return PrivateStorage("reports")
 
 
 class ReportSettings(models.Model):

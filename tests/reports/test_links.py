@@ -16,6 +16,16 @@ from tests.reports.factories import closed_report, file_report
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Refusals are asserted in their English source, whatever the catalogue says."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def voices(village):
     return [MembershipFactory(village=village).user for _ in range(3)]

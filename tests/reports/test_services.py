@@ -32,6 +32,16 @@ pytestmark = pytest.mark.django_db
 Step = ReportEvent.Step
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Refusals are asserted in their English source, whatever the catalogue says."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 def steps(report):
     return list(report.events.values_list("kind", flat=True))
 
