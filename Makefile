@@ -27,7 +27,7 @@ run: $(STAMP) ## Start the site with a demo township on SQLite at http://127.0.0
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py createcachetable
 	$(PY) manage.py seed_demo
-	$(PY) manage.py db_worker & worker=$$!; \
+	$(PY) manage.py db_worker --verbosity 0 & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(PY) manage.py demo_accounts; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
