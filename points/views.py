@@ -8,7 +8,6 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +28,7 @@ from points.services.entries import (
 )
 from points.services.errors import PointsError
 from villages.models import Household
+from villages.storage import private_image_response
 from villages.views import VillageMixin
 
 
@@ -261,14 +261,7 @@ class EvidencePhotoView(VillageMixin, View):
         )
         if not request.user.has_perm("points.view_household", photo.entry.household):
             raise PermissionDenied
-        try:
-            handle = photo.image.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, content_type="image/jpeg")
-        response["Cache-Control"] = "private, max-age=3600"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return private_image_response(photo.image)
 
 
 class HouseholdView(VillageMixin, View):

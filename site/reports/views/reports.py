@@ -8,7 +8,6 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from reports.forms import (
 )
 from reports.models import Kind, ReportPhoto, Status
 from reports.views.base import ReportsView, error_text, with_labels
+from villages.storage import private_image_response
 
 PAGE_SIZE = 30
 
@@ -334,10 +334,4 @@ class PhotoView(ReportsView):
             report__village=self.village,
         )
         self.report(photo.report_id)
-        try:
-            handle = photo.image.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, content_type="image/jpeg")
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
+        return private_image_response(photo.image)
