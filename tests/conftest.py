@@ -125,3 +125,14 @@ def _sqlite_flush_past_append_only_tables(request, django_db_blocker):
         for table in tables:
             cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
     _lifted_delete_triggers.extend(tables)
+
+
+@pytest.fixture
+def english(settings):
+    """For tests that assert messages in their English source, whatever the
+    Chinese catalogue says: `pytestmark = pytest.mark.usefixtures("english")`."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -1,5 +1,3 @@
-from django.utils import translation
-
 import pytest
 
 from tests.factories import HouseholdFactory, MembershipFactory
@@ -7,11 +5,8 @@ from tests.points.factories import RuleBookFactory, RuleCategoryFactory, RuleIte
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
-    """Messages are asserted in their English source, whatever the catalogue says."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def _english(english):
+    """Messages are asserted in their English source, whatever the catalogue."""
 
 
 @pytest.fixture

@@ -13,17 +13,7 @@ from tests.factories import MembershipFactory
 from tests.points.factories import RuleBookFactory, RuleCategoryFactory, RuleItemFactory
 from tests.reports.factories import closed_report, file_report
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Refusals are asserted in their English source, whatever the catalogue says."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

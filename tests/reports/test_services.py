@@ -28,18 +28,8 @@ from tests.reports.factories import (
     file_report,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 Step = ReportEvent.Step
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Refusals are asserted in their English source, whatever the catalogue says."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def steps(report):

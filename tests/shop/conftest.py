@@ -10,18 +10,13 @@ import pytest
 collect_ignore_glob = [] if apps.is_installed("points.shop") else ["test_*.py"]
 
 if apps.is_installed("points.shop"):
-    from django.utils import translation
-
     from points.services.ledger import ledger_record_deed
     from tests.factories import HouseholdFactory, MembershipFactory
     from tests.shop.factories import ProductFactory, ShopFactory
 
     @pytest.fixture(autouse=True)
-    def _english(settings):
+    def _english(english):
         """Messages are asserted in their English source, whatever the catalogue."""
-        settings.LANGUAGE_CODE = "en"
-        with translation.override("en"):
-            yield
 
     @pytest.fixture
     def shop(village, shopkeeper):
