@@ -10,7 +10,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
-.PHONY: help install run test test-sqlite test-postgres lint format messages bench clean
+.PHONY: help install browser run test test-sqlite test-postgres e2e lint format messages bench clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -23,6 +23,15 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP) ## Create .venv and install the pinned requirements
 
+# Browser tests drive Debian's Chromium (Playwright cannot download browsers here),
+# with Chinese fonts so that screenshots show the text as phones do.
+browser: ## Install Debian's chromium and Chinese fonts for the browser tests
+	@if [ -x /usr/bin/chromium ] && fc-list :lang=zh 2>/dev/null | grep -q .; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	$$sudo apt-get install -y --no-install-recommends chromium fonts-noto-cjk >/dev/null \
+	|| { $$sudo apt-get update >/dev/null && \
+	     $$sudo apt-get install -y --no-install-recommends chromium fonts-noto-cjk >/dev/null; }
+
 run: $(STAMP) ## Start the site with a demo township on SQLite at http://127.0.0.1:8000
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py createcachetable
@@ -32,7 +41,7 @@ run: $(STAMP) ## Start the site with a demo township on SQLite at http://127.0.0
 	$(PY) manage.py demo_accounts; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP) ## Run every test: on SQLite, then on PostgreSQL
+test: $(STAMP) ## Run every test: on SQLite, then on PostgreSQL, then in Chromium
 	$(MAKE) --no-print-directory test-sqlite
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.replace('postgres://','postgresql://',1), connect_timeout=3).close()" 2>/dev/null; then \
 		$(MAKE) --no-print-directory test-postgres; \
@@ -41,12 +50,17 @@ test: $(STAMP) ## Run every test: on SQLite, then on PostgreSQL
 	else \
 		echo "PostgreSQL is not reachable at $(PG_URL): skipped the PostgreSQL run."; \
 	fi
+	$(MAKE) --no-print-directory e2e
 
-test-sqlite: $(STAMP) ## Run the tests on SQLite only
-	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+test-sqlite: $(STAMP) ## Run the tests on SQLite only (browser tests aside)
+	$(PY) -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
 
-test-postgres: $(STAMP) ## Run the tests on PostgreSQL only (PG_URL)
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest -n 2 $(if $(CI),--create-db,--reuse-db) $(PYTEST_ARGS)
+test-postgres: $(STAMP) ## Run the tests on PostgreSQL only (PG_URL; browser tests aside)
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -n 2 -m "not browser" $(if $(CI),--create-db,--reuse-db) $(PYTEST_ARGS)
+
+# One at a time: each journey runs a live server and several Chromium processes.
+e2e: $(STAMP) browser ## Whole journeys in Chromium at a phone's size (screenshots in test-artifacts/e2e)
+	$(PY) -m pytest -p no:xdist -m browser tests/e2e $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff, Django's checks, and no missing migrations
 	$(VENV)/bin/ruff check .
