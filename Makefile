@@ -76,8 +76,17 @@ messages: $(STAMP) ## Refresh the zh_Hans catalogue from the code, then compile 
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests --ignore=bench
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
-bench: $(STAMP) ## Run every benchmark and print its numbers
-	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+# BENCH picks some, by name: make bench BENCH="shop mixed" (default: all of them).
+BENCH ?=
+bench: $(STAMP) ## Run every benchmark (BENCH="mixed shop" for some) and print one table
+	@mkdir -p bench/results; ran=; failed=; \
+	for b in $(if $(BENCH),$(foreach n,$(BENCH),bench/bench_$(n).py),bench/bench_*.py); do \
+		test -f $$b || { echo "no benchmark $$b" >&2; exit 2; }; \
+		n=$$(basename $$b .py); ran="$$ran $$n"; rm -f bench/results/$$n.json; \
+		echo "== $$b"; $(PY) $$b || failed="$$failed $$n"; \
+	done; \
+	$(PY) bench/summary.py --ran "$$ran" --failed "$$failed"; \
+	test -z "$$failed"
 
 clean: ## Remove the virtualenv, the SQLite database and media
 	rm -rf $(VENV) db.sqlite3 media .pytest_cache

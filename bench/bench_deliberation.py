@@ -88,6 +88,8 @@ from django.test import Client  # noqa: E402
 from django.urls import include, path  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from _report import note, record  # noqa: E402
+
 
 def empty(request):
     return HttpResponse("")
@@ -217,6 +219,32 @@ def bench_topic_page(village, people, committee) -> None:
         )
         cold.append(timed(url, 1)[0])
     print(f"database: {connection.vendor}")
+    note("database", connection.vendor)
+    record("topic page, 500 comments (comment list cached)", page * 1000, "ms")
+    record(
+        "topic page, 500 comments, just changed",
+        statistics.median(cold) * 1000,
+        "ms",
+    )
+    record(
+        f"topic page / empty view ({empty_time * 1000:.2f} ms)",
+        page / empty_time,
+        "×",
+        target=3,
+        compare="<=",
+    )
+    record(
+        f"topic page / empty page in the site frame ({base_time * 1000:.2f} ms)",
+        page / base_time,
+        "×",
+    )
+    record(
+        "topic page weight (gzip)",
+        len(gzip.compress(body, 6)) / 1024,
+        "KB",
+        target=40,
+        compare="<",
+    )
     print(
         f"topic page, 500 comments + open vote: median {page * 1000:.1f} ms "
         f"(comment list cached), {statistics.median(cold) * 1000:.1f} ms (just changed)"
@@ -353,6 +381,20 @@ def bench_storm(village, people, committee) -> None:
         f"p99 {p99 * 1000:.0f} ms; failures {len(failures)}"
     )
     print(f"  counted: {participations} participations, {ballots} ballots")
+    note(
+        "vote storm",
+        f"gunicorn {OPTIONS.workers} workers, {OPTIONS.concurrency} clients",
+    )
+    record(f"vote storm, {len(people):,} voters: ballots", len(people) / wall, "/s")
+    record("vote storm: median", statistics.median(latencies) * 1000, "ms")
+    record("vote storm: p99", p99 * 1000, "ms")
+    record("vote storm: failures", len(failures), target=0, compare="==")
+    record(
+        "vote storm: ballots lost or doubled",
+        abs(ballots - len(people)) + abs(participations - len(people)),
+        target=0,
+        compare="==",
+    )
     if failures:
         print(f"  first failure: {failures[0]}")
     assert participations == ballots == len(people), (participations, ballots)

@@ -44,6 +44,8 @@ from django.http import HttpResponse  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import clear_url_caches, path  # noqa: E402
 
+from _report import note, record  # noqa: E402
+
 REPEATS = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 ROWS = 200
 
@@ -133,6 +135,7 @@ def main() -> None:
         css_gz = len(gzip.compress(f.read()))
     print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
     print(f"repeats: {REPEATS} (median)")
+    note("database", settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1])
     pages = [
         ("village home page", home_url),
         (f"finance report, {ROWS} rows", report_url),
@@ -140,10 +143,27 @@ def main() -> None:
     for mode, seconds in [("anonymous (page cache)", 120), ("rendered (no cache)", 0)]:
         settings.CMS_PAGE_CACHE_SECONDS = seconds
         print(f"-- {mode}")
+        short = "cached" if seconds else "rendered"
         for label, url in pages:
             floor, _ = _median_ms(client, "/__empty__/")
             page, html = _median_ms(client, url)
             html_gz = len(gzip.compress(html))
+            record(f"{label}, {short}", page, "ms")
+            record(
+                f"{label}, {short} / empty view ({floor:.2f} ms)",
+                page / floor,
+                "×",
+                target=4,
+                compare="<=",
+            )
+            if seconds:
+                record(
+                    f"{label}: weight, HTML + CSS gzip (no JS)",
+                    (html_gz + css_gz) / 1024,
+                    "KB",
+                    target=40,
+                    compare="<",
+                )
             print(
                 f"{label:28} {page:7.2f} ms   floor {floor:5.2f} ms   "
                 f"x{page / floor:5.1f}   weight {(html_gz + css_gz) / 1024:4.1f} KB "

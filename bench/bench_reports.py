@@ -52,6 +52,8 @@ from django.test import Client  # noqa: E402
 from django.urls import clear_url_caches, include, path  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from _report import note, record  # noqa: E402
+
 REPORTS = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
 REPEATS = int(sys.argv[2]) if len(sys.argv) > 2 else 100
 
@@ -179,6 +181,7 @@ def main() -> None:
     base = f"/v/{village.slug}/reports/"
     print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
     print(f"reports: {REPORTS} (built in {built:.1f} s); repeats: {REPEATS} (median)")
+    note("database", settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1])
     for label, url in [
         ("queue, open reports", f"{base}queue/"),
         ("queue, overdue only", f"{base}queue/?overdue=1"),
@@ -190,6 +193,12 @@ def main() -> None:
         print(
             f"{label:22} {page:8.2f} ms   empty view {floor:5.2f} ms   "
             f"x{page / floor:6.1f}"
+        )
+        record(f"reports ({REPORTS:,}): {label}", page, "ms")
+        record(
+            f"reports ({REPORTS:,}): {label} / empty view ({floor:.2f} ms)",
+            page / floor,
+            "×",
         )
 
 

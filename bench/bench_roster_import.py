@@ -35,6 +35,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 import openpyxl  # noqa: E402
+from _report import note, record  # noqa: E402
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 5_000
 GRIDS = ["第一网格", "第二网格", "第三网格", "第四网格", "第五网格"]
@@ -83,6 +84,7 @@ def main() -> None:
     print(
         f"database: {connection.vendor}, migrated in {time.perf_counter() - started:.1f}s"
     )
+    note("database", connection.vendor)
 
     from roster.models import RosterImport
     from roster.services import (
@@ -124,17 +126,33 @@ def main() -> None:
             f"{label}: check {t1 - t0:.2f}s, import {t2 - t1:.2f}s, "
             f"total {t2 - t0:.2f}s; summary {roster_import.summary}"
         )
-        return roster_import
+        return roster_import, t1 - t0, t2 - t1
 
-    first = run("first import")
-    again = run("re-import  ")
+    first, check, imported = run("first import")
+    record(f"roster of {ROWS:,} rows: check", check, "s")
+    record(f"roster of {ROWS:,} rows: import", imported, "s")
+    record(
+        f"roster of {ROWS:,} rows: check + import",
+        check + imported,
+        "s",
+        target=30,
+        compare="<",
+    )
+    again, check, imported = run("re-import  ")
+    record("the same file imported again", check + imported, "s")
+    record(
+        "people changed by the re-import",
+        again.summary["created"] + again.summary["updated"],
+        target=0,
+        compare="==",
+    )
     assert again.summary["created"] == again.summary["updated"] == 0
 
     started = time.perf_counter()
     exported = roster_export(village=village, by=committee)
-    print(
-        f"export: {len(exported) / 1024:.0f} KiB in {time.perf_counter() - started:.2f}s"
-    )
+    took = time.perf_counter() - started
+    print(f"export: {len(exported) / 1024:.0f} KiB in {took:.2f}s")
+    record(f"roster export, {ROWS:,} rows", took, "s")
     if first.summary["created"] != ROWS:
         sys.exit(f"expected {ROWS} people created, got {first.summary}")
 

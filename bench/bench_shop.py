@@ -78,6 +78,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 import requests  # noqa: E402
+from _report import note, record  # noqa: E402
 
 
 def free_port() -> int:
@@ -160,6 +161,9 @@ def main() -> None:
     village, shops, keepers, products, jobs, seed_time = seed()
     print(f"database: {connection.vendor}; {len(jobs)} vouchers taken in-process")
     print(f"  voucher_create: {len(jobs) / seed_time:,.0f}/s (with household + award)")
+    note("database", connection.vendor)
+    note("server", f"gunicorn {os.cpu_count() * 2} workers, {CLIENTS} clients")
+    record("shop: voucher_create in-process", len(jobs) / seed_time, "/s")
     cookies = [session_cookie(k) for k in keepers]
 
     port = free_port()
@@ -239,6 +243,10 @@ def run(base, jobs, cookies, village, shops, products) -> None:
         f"redeemed in {wall:.1f} s = {ok / wall:,.0f}/s (scan + confirm); "
         f"confirm p50 {p50:.0f} ms, p99 {p99:.0f} ms"
     )
+    record("shop: redemptions over HTTP (scan + confirm)", ok / wall, "/s")
+    record("shop: confirm p50", p50, "ms")
+    record("shop: confirm p99", p99, "ms")
+    record("shop: vouchers not redeemed", len(plain) - ok, target=0, compare="==")
 
     # Contention: two clients confirm each voucher at the same instant.
     statuses.clear()
@@ -270,6 +278,14 @@ def run(base, jobs, cookies, village, shops, products) -> None:
         if product.held != 0 or product.stock < 0:
             anomalies += 1
     print(f"ledger_verify + stock check: {anomalies} anomalies ({spent} spent)")
+    record(
+        "shop: simultaneous confirms of one voucher, both won",
+        len(contended) - min(won, lost),
+        target=0,
+        compare="==",
+        note=f"{len(contended)} vouchers × 2",
+    )
+    record("shop: ledger and stock anomalies", anomalies, target=0, compare="==")
 
 
 if __name__ == "__main__":
