@@ -37,7 +37,9 @@ class EntryForm(forms.Form):
         help_text=_("Leave empty for the item's points."),
     )
     occurred_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date"),
+        # A date input reads only ISO dates; Chinese formats would leave it empty.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(
         label=_("Note"),
@@ -145,7 +147,7 @@ class CatalogueUploadForm(forms.Form):
     adopted_on = forms.DateField(
         label=_("Adopted on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     minutes = forms.FileField(label=_("Minutes (PDF or photo)"), required=False)
 

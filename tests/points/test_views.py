@@ -60,6 +60,20 @@ def test_grid_worker_records_with_a_photo_resized(
 
 
 @pytest.mark.django_db
+def test_date_field_starts_at_today_in_chinese(
+    client, settings, village, household, good_item, grid_worker
+):
+    # A date input reads only ISO dates: 2026/12/02 (the Chinese format) left it
+    # empty, and the grid worker's entry was refused for want of a date.
+    settings.LANGUAGE_CODE = "zh-hans"
+    client.force_login(grid_worker)
+    page = client.get(url("entry_new", village), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    today = timezone.localdate().isoformat()
+    assert page.context["LANGUAGE_CODE"] == "zh-hans"
+    assert f'type="date" name="occurred_on" value="{today}"' in page.content.decode()
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
