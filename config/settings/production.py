@@ -39,3 +39,87 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
+
+# --- Media storage -------------------------------------------------------------
+# One app server keeps media on its disk (MEDIA_ROOT, served by nginx at /media/)
+# and private files under PRIVATE_ROOT (never served). With S3_BUCKET set, every
+# app server shares S3-compatible object storage instead: public media under the
+# "public/" prefix, read at S3_PUBLIC_URL (nginx proxying the bucket, or a CDN);
+# rosters, points evidence and report photos in S3_PRIVATE_BUCKET (default: the
+# same bucket, "private/" prefix, which the bucket policy must keep unreadable).
+# Private files are read by our views, which check who asks; their URLs, should
+# anything ask for one, are signed and expire in five minutes.
+S3_BUCKET = os.environ.get("S3_BUCKET", "").strip()
+if S3_BUCKET:
+    _s3 = {
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("S3_REGION") or None,
+        "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+        # "path" for MinIO and most self-hosted stores; "virtual" for AWS, OSS, COS.
+        "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+        "signature_version": "s3v4",
+        "file_overwrite": False,
+        "default_acl": None,
+    }
+    _public_url = os.environ.get("S3_PUBLIC_URL", "").strip().rstrip("/")
+    _public = {
+        **_s3,
+        "bucket_name": S3_BUCKET,
+        "location": "public",
+        "querystring_auth": False,
+    }
+    if _public_url:
+        if not _public_url.startswith("https://"):
+            raise ImproperlyConfigured("S3_PUBLIC_URL must be an https:// address.")
+        _public["custom_domain"] = _public_url.removeprefix("https://")
+    _private = {
+        **_s3,
+        "bucket_name": os.environ.get("S3_PRIVATE_BUCKET", "").strip() or S3_BUCKET,
+        "location": "private",
+        "querystring_auth": True,
+        "querystring_expire": 300,
+    }
+    STORAGES = {
+        **STORAGES,
+        "default": {
+            "BACKEND": "villages.storage_s3.PublicMediaStorage",
+            "OPTIONS": _public,
+        },
+        "private": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _private},
+        "roster": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {**_private, "location": "private/roster"},
+        },
+    }
+    if _public_url:
+        MEDIA_URL = _public_url + "/public/"
+    # Documents stream through Django, which applies Wagtail's collection privacy
+    # on every download instead of redirecting to a bucket address.
+    WAGTAILDOCS_SERVE_METHOD = "serve_view"
+
+# --- Logs ----------------------------------------------------------------------
+# JSON lines on stdout (config/logs.py: a formatter of ours, 60 lines, instead of
+# a dependency), one per request with its id, path, status and duration;
+# systemd's journal or any shipper collects them. REQUEST_LOG=0 turns the request
+# lines off; LOG_LEVEL sets the rest (default INFO).
+MIDDLEWARE = ["config.logs.RequestLogMiddleware", *MIDDLEWARE]
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "config.logs.JsonFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "xiangyue.request": {
+            "level": "INFO" if os.environ.get("REQUEST_LOG", "1") != "0" else "WARNING"
+        },
+    },
+}

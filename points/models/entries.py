@@ -99,9 +99,9 @@ class Entry(models.Model):
 
 
 def evidence_storage():
-    from villages.storage import PrivateStorage
+    from villages.storage import private_store
 
-    return PrivateStorage("points")
+    return private_store("points")
 
 
 def _photo_path(instance, filename: str) -> str:

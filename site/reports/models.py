@@ -8,13 +8,14 @@ A report's status is a cache of its event history: every step writes one
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.files.storage import Storage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from villages.storage import PrivateStorage
+from villages.storage import private_store
 
 TEXT_MAX = 2000
 ANSWER_MAX = 4000
@@ -46,10 +47,10 @@ class Rating(models.TextChoices):
     DISSATISFIED = "dissatisfied", _("Dissatisfied")
 
 
-def private_storage() -> PrivateStorage:
+def private_storage() -> Storage:
     """Report photos may show people and homes: kept under PRIVATE_ROOT and handed
     out by a view that checks who asks."""
-    return PrivateStorage("reports")
+    return private_store("reports")
 
 
 class ReportSettings(models.Model):

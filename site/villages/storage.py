@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.http import FileResponse, Http404
 from django.utils.deconstruct import deconstructible
+from django.utils.module_loading import import_string
 
 
 @deconstructible
@@ -28,6 +29,20 @@ class PrivateStorage(FileSystemStorage):
     @property
     def base_url(self):
         return None
+
+
+def private_store(folder: str) -> Storage:
+    """The private store of one kind of file (``"points"``, ``"reports"``): a folder
+    under PRIVATE_ROOT, or, when the deployment names a ``STORAGES["private"]``
+    (object storage, see config/settings/production.py), a prefix of it."""
+    config = settings.STORAGES.get("private")
+    if config is None:
+        return PrivateStorage(folder)
+    options = dict(config.get("OPTIONS", {}))
+    options["location"] = "/".join(
+        part for part in (options.get("location", "").strip("/"), folder) if part
+    )
+    return import_string(config["BACKEND"])(**options)
 
 
 def private_image_response(image) -> FileResponse:
