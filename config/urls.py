@@ -22,6 +22,7 @@ urlpatterns = [
     path("v/<slug:village>/shop/", include("points.shop.urls")),
     path("v/<slug:village>/deliberation/", include("deliberation.urls")),
     path("v/<slug:village>/reports/", include("reports.urls")),
+    path("", include("privacy.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

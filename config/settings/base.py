@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "points.shop",
     "deliberation",
     "reports",
+    "privacy",
     "cms_home",
     "notices",
     "disclosure",
