@@ -12,6 +12,8 @@ from cms_home import views as cms_views
 urlpatterns = [
     # The portal page of the disclosure site (Wagtail), by name for templates.
     path("", cms_views.portal, name="portal"),
+    # For load balancers and monitors: no login, session, cache or translation.
+    path("healthz/", include("operations.urls")),
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
     path("me/notifications/", include("notifications.urls")),

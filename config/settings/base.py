@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "points.shop",
     "deliberation",
     "reports",
+    "operations",
     "privacy",
     "cms_home",
     "notices",

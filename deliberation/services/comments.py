@@ -11,12 +11,14 @@ from django.utils.translation import gettext as _
 from audit.services import audit_log
 from deliberation.models import Comment, CommentReport, CommentRevision, Topic
 from deliberation.models.comments import COMMENT_MAX
+from deliberation.page_cache import topic_changed
 from deliberation.selectors import settings_for
 
 
 def _bump(topic_id: int) -> None:
     """Every visible change to a topic's comments renews its cached comment list."""
     Topic.objects.filter(pk=topic_id).update(comments_version=F("comments_version") + 1)
+    topic_changed(topic_id)
 
 
 def _clean_body(body: str) -> str:

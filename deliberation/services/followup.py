@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from deliberation.models import Meeting, Phase, ProgressUpdate, Rating, Topic
+from deliberation.page_cache import topic_changed
 from deliberation.rules import RATING_PHASES
 from deliberation.services.topics import _verified_resident, topic_publish_decision
 
@@ -28,6 +29,7 @@ def meeting_record(
     decision: str = "",
     publish_decision: bool = False,
 ) -> Meeting:
+    topic_changed(topic.pk)
     if kind not in Meeting.Kind.values:
         raise ValidationError(_("Choose the kind of meeting."))
     if attendance < 0 or required < 0:
@@ -59,6 +61,7 @@ def meeting_record(
 def progress_add(
     *, topic: Topic, by, percent: int, text: str, photo=None
 ) -> ProgressUpdate:
+    topic_changed(topic.pk)
     if not 0 <= percent <= 100:
         raise ValidationError(_("The percentage is between 0 and 100."))
     text = (text or "").strip()
@@ -81,6 +84,7 @@ def progress_add(
 
 @transaction.atomic
 def rating_add(*, topic: Topic, by, stars: int, comment: str = "") -> Rating:
+    topic_changed(topic.pk)
     _verified_resident(by, topic.village)
     if topic.phase not in RATING_PHASES:
         raise ValidationError(_("The result can be rated once the work is done."))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from deliberation.models import CoSignature, Phase, PhaseDate, Topic
+from deliberation.page_cache import topic_changed
 from deliberation.selectors import settings_for
 from notifications.models import Kind
 from notifications.services import notify
@@ -101,6 +102,7 @@ def topic_propose(*, village: Village, by, title: str, description: str) -> Topi
 @transaction.atomic
 def topic_cosign(*, topic: Topic, by) -> int:
     """联名. Returns the number of co-signers; the Nth starts the committee's clock."""
+    topic_changed(topic.pk)
     _verified_resident(by, topic.village)
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
     if topic.phase != Phase.PROPOSED:
@@ -130,6 +132,7 @@ def topic_cosign(*, topic: Topic, by) -> int:
 @transaction.atomic
 def topic_answer(*, topic: Topic, by, accept: bool, answer: str = "") -> Topic:
     """The committee puts a proposal on the agenda, or answers publicly why not."""
+    topic_changed(topic.pk)
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
     if topic.phase != Phase.PROPOSED:
         raise ValidationError(_("This proposal has already been answered."))
@@ -161,6 +164,7 @@ def topic_answer(*, topic: Topic, by, accept: bool, answer: str = "") -> Topic:
 
 @transaction.atomic
 def topic_set_phase(*, topic: Topic, by, phase: str, note: str = "") -> Topic:
+    topic_changed(topic.pk)
     if phase not in Phase.values or phase in (Phase.PROPOSED, Phase.DECLINED):
         raise ValidationError(_("Choose a phase of the timeline."))
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
@@ -195,6 +199,7 @@ def topic_set_dates(
     *, topic: Topic, by, dates: dict[str, tuple[dt.date | None, dt.date | None]]
 ) -> None:
     """The committee plans (or corrects) the dates of the timeline's steps."""
+    topic_changed(topic.pk)
     before = {
         d.phase: [d.starts_on, d.ends_on] for d in PhaseDate.objects.filter(topic=topic)
     }
@@ -219,6 +224,7 @@ def topic_set_dates(
 
 @transaction.atomic
 def topic_publish_decision(*, topic: Topic, by, decision: str) -> Topic:
+    topic_changed(topic.pk)
     decision = decision.strip()
     if not decision:
         raise ValidationError(_("Write the decision."))

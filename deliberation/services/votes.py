@@ -30,6 +30,7 @@ from deliberation.models import (
     VoteKind,
     VoteOption,
 )
+from deliberation.page_cache import topic_changed
 from deliberation.selectors import eligible_memberships, is_eligible_membership
 from notifications.models import Kind
 from notifications.services import notify
@@ -115,6 +116,7 @@ def vote_create(
     results_live: bool = False,
     is_secret: bool = True,
 ) -> Vote:
+    topic_changed(topic.pk)
     if closes_at <= opens_at:
         raise ValidationError(_("A vote must close after it opens."))
     if kind not in VoteKind.values or electorate not in Electorate.values:
@@ -180,6 +182,7 @@ def vote_create(
 @transaction.atomic
 def vote_update(*, vote: Vote, by, **changes) -> Vote:
     """Settings lock once voting starts; only the closing time may then move later."""
+    topic_changed(vote.topic_id)
     vote = Vote.objects.select_for_update().get(pk=vote.pk)
     if vote.has_started():
         locked = [k for k in changes if k in LOCKED_AFTER_START]
@@ -217,6 +220,7 @@ def _write_choices(ballot: Ballot, options: list[VoteOption]) -> None:
 @transaction.atomic
 def ballot_cast(*, vote: Vote, voter, option_ids: Sequence, receipt: str = "") -> str:
     """Cast or replace a ballot. Returns the receipt (secret votes) or ""."""
+    topic_changed(vote.topic_id)
     _check_open(vote)
     membership = membership_for(voter, vote.village)
     if not is_eligible_membership(membership, vote):
@@ -272,6 +276,7 @@ def paper_ballot_record(
     *, vote: Vote, voter, by, option_ids: Sequence, consent_note: str
 ) -> Participation:
     """A grid worker records the ballot of a resident without a phone."""
+    topic_changed(vote.topic_id)
     _check_open(vote)
     consent_note = (consent_note or "").strip()
     if not consent_note:
@@ -333,6 +338,7 @@ def vote_finalize(*, vote: Vote) -> bool:
     """After closing: freeze the electorate and re-write the ballots in random order
     in one transaction, so no system column (xmin, rowid, physical order) still
     follows the order in which people voted. Returns False if there was nothing to do."""
+    topic_changed(vote.topic_id)
     vote = Vote.objects.select_for_update().get(pk=vote.pk)
     if vote.finalized_at is not None or not vote.is_closed():
         return False

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from deliberation import selectors
+from deliberation import page_cache, selectors
 from deliberation.forms import (
     PHOTO_TYPES,
     AnswerForm,
@@ -114,28 +114,26 @@ class TopicProposeView(DeliberationView):
 class TopicDetailView(DeliberationView):
     def get(self, request, village, pk):
         try:
-            topic = selectors.topic_for_page(village=self.village, pk=pk)
+            page = page_cache.topic_page(village=self.village, pk=pk)
         except Topic.DoesNotExist:
             from django.http import Http404
 
             raise Http404 from None
-        user = request.user
-        has = user.has_perm
-        votes = [(vote, selectors.vote_outcome(vote)) for vote in topic.votes.all()]
+        topic = page.topic
+        has = request.user.has_perm
         rights = {
             "can_comment": has("deliberation.comment", topic),
             "can_report": has("deliberation.report_comment", topic),
             "can_hide": has("deliberation.hide_comment", topic),
         }
-        settings = selectors.settings_for(self.village)
         return self.form_page(
             "deliberation/topic_detail.html",
             topic=topic,
             timeline=_timeline(topic),
-            votes=votes,
+            votes=page.votes,
             comment_form=CommentForm(),
             countdown=selectors.answer_countdown(topic),
-            cosign_threshold=settings.cosign_threshold,
+            cosign_threshold=page.cosign_threshold,
             comments_html=_comments_html(request, topic, rights),
             **rights,
             can_cosign=has("deliberation.cosign", topic),
@@ -145,7 +143,7 @@ class TopicDetailView(DeliberationView):
             answer_form=AnswerForm() if topic.phase == Phase.PROPOSED else None,
             phase_form=PhaseForm(initial={"phase": topic.phase}),
             decision_form=DecisionForm(initial={"decision": topic.decision}),
-            progress_percent=_latest_percent(topic),
+            progress_percent=page.progress_percent,
         )
 
 
@@ -177,11 +175,6 @@ def _comments_html(request, topic, rights) -> str:
         )
         cache.set(key, html, COMMENTS_CACHE_SECONDS)
     return mark_safe(html)
-
-
-def _latest_percent(topic) -> int | None:
-    updates = list(topic.progress.all())
-    return updates[-1].percent if updates else None
 
 
 def _timeline(topic):
