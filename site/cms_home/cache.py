@@ -21,6 +21,9 @@ from django.middleware.csrf import get_token
 from django.utils.encoding import iri_to_uri
 
 GENERATION_KEY = "cms:pages:generation"
+# Never looked up here: the health check must reach its own view, and report a
+# cache that is down, rather than fail in this middleware's lookup.
+BYPASS_PATHS = frozenset({"/healthz/"})
 _TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
 
@@ -76,6 +79,7 @@ class PublicPageCacheMiddleware:
             seconds > 0
             and request.method == "GET"
             and not request.GET
+            and request.path_info not in BYPASS_PATHS
             and _anonymous(request)
         )
         if not usable:
