@@ -144,6 +144,33 @@ def _erase_account(user) -> None:
     Preference.objects.filter(user=user).delete()
     Membership.objects.filter(user=user).update(birth_year=None)
     _end_sessions(user)
+    _pages_changed(user)
+
+
+def _pages_changed(user) -> None:
+    """Pages that showed the person's name are cached: renew them, so the new
+    name shows at once (the topic pages through their comment-list version)."""
+    from django.db.models import Q
+
+    from cms_home.cache import public_pages_changed
+    from deliberation.models import Topic
+
+    # The deliberation app's own way to renew a topic's cached comments.
+    from deliberation.services.comments import _bump as topic_comments_changed
+
+    topic_ids = (
+        Topic.objects.filter(
+            Q(comments__author=user)
+            | Q(created_by=user)
+            | Q(cosignatures__user=user)
+            | Q(ratings__user=user)
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    for topic_id in topic_ids:
+        topic_comments_changed(topic_id)
+    public_pages_changed()
 
 
 def _tell_committee_no_rep(*, membership: Membership, by) -> None:
