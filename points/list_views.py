@@ -126,6 +126,7 @@ class ListDetailView(VillageMixin, View):
         if manage and ranking.status == RankingList.Status.PUBLISHED:
             context["black_lines"] = (
                 ranking.lines.filter(color=ListLine.Color.BLACK)
+                .exclude(review=ListLine.Review.REMOVED)
                 .select_related("household")
                 .prefetch_related("repair_tasks")
             )

@@ -381,8 +381,10 @@ def line_consent(*, line: ListLine, by, consent: bool) -> ListLine:
 def repair_task_add(
     *, line: ListLine, by, description: str, hours: int | None
 ) -> RepairTask:
+    line = ListLine.objects.select_related("ranking__village").get(pk=line.pk)
     _committee(by, line.ranking.village)
-    if line.color != ListLine.Color.BLACK:
+    # A line the review took off is not on the black list: nothing to repair.
+    if line.color != ListLine.Color.BLACK or line.review == ListLine.Review.REMOVED:
         raise PointsError(_("Repair tasks are for black-list lines."))
     if not description.strip():
         raise PointsError(_("Describe the task."))

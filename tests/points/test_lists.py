@@ -348,3 +348,30 @@ def test_red_list_card_on_the_village_home_page(village, committee, scored):
     )
     assert "王**" in html and "张" not in html
     assert data["ranking"].pk == ranking.pk
+
+
+@pytest.mark.django_db
+def test_a_line_taken_off_in_review_gets_no_repair_task(
+    client, village, committee, scored
+):
+    _, rogue, _ = scored
+    ranking = list_notify(
+        ranking=list_draft(
+            village=village, period="year", starts_on=START, ends_on=END, by=committee
+        ),
+        by=committee,
+    )
+    line = ranking.lines.get(household=rogue)
+    line_review(line=line, by=committee, keep=False, note="已整改")
+    ranking = list_publish(
+        ranking=ranking,
+        by=committee,
+        now=ranking.objection_ends_at + dt.timedelta(seconds=1),
+    )
+    with pytest.raises(PointsError, match="black-list lines"):
+        repair_task_add(line=line, by=committee, description="志愿服务", hours=4)
+    client.force_login(committee)
+    page = client.get(
+        reverse("points:list", kwargs={"village": village.slug, "pk": ranking.pk})
+    )
+    assert rogue.number not in page.content.decode()
