@@ -91,6 +91,7 @@ def test_answers_plain_http_behind_the_ssl_redirect(client, settings):
 def test_production_settings_exempt_it_from_the_ssl_redirect():
     result = manage(
         "shell",
+        "--no-imports",
         "-c",
         "import re; from django.conf import settings; "
         "print(settings.SECURE_SSL_REDIRECT, "
