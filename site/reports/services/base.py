@@ -19,7 +19,11 @@ class ReportError(ValidationError):
 
 
 def settings_for(village: Village) -> ReportSettings:
-    return ReportSettings.objects.get_or_create(village=village)[0]
+    """The village's numbers, or the defaults (unsaved) until it sets its own:
+    reading them, even on a page that refuses a form, writes nothing."""
+    return ReportSettings.objects.filter(village=village).first() or ReportSettings(
+        village=village
+    )
 
 
 def _clean_text(text: str, *, limit: int, empty: str) -> str:

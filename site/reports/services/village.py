@@ -17,7 +17,6 @@ from reports.services.base import (
     ReportError,
     _clean_text,
     _handlers,
-    settings_for,
 )
 from villages.models import Village
 
@@ -54,9 +53,11 @@ def department_retire(*, department: Department, by) -> Department:
 def settings_save(
     *, village: Village, by, due_days: int, topic_threshold: int
 ) -> ReportSettings:
-    current = settings_for(village)
     if not (1 <= due_days <= 365) or topic_threshold < 1:
         raise ReportError(_("These numbers are out of range."))
+    current = ReportSettings.objects.select_for_update().get_or_create(village=village)[
+        0
+    ]
     before = {"due_days": current.due_days, "topic_threshold": current.topic_threshold}
     current.due_days = due_days
     current.topic_threshold = topic_threshold
