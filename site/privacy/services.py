@@ -204,8 +204,10 @@ def person_remove(*, membership: Membership, by) -> Removal:
     ledger's entries, transactions and chain, comments, co-signatures, vote
     participations and the audit log keep every row.
     """
+    # Lock the membership row only (FOR UPDATE OF): PostgreSQL cannot lock the
+    # nullable side of the household join.
     membership = (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .select_related("user", "village", "household")
         .get(pk=membership.pk)
     )
