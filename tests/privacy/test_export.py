@@ -212,6 +212,23 @@ def test_the_export_is_audited_and_rate_limited(household_rep):
     )
 
 
+def test_exports_older_than_an_hour_no_longer_count(household_rep):
+    import time
+
+    from django.core.cache import cache
+
+    from privacy.services import EXPORT_WINDOW, export_allowed
+
+    key = f"privacy:export:user:{household_rep.pk}"
+    cache.set(key, [time.time() - EXPORT_WINDOW - 1] * EXPORTS_PER_HOUR, None)
+    assert export_allowed(user=household_rep)
+    person_export(user=household_rep)
+    cache.set(key, [time.time() - 60] * EXPORTS_PER_HOUR, None)
+    assert not export_allowed(user=household_rep)
+    with pytest.raises(PrivacyError):
+        person_export(user=household_rep)
+
+
 def test_the_limit_is_per_person(household_rep, resident):
     for _ in range(EXPORTS_PER_HOUR):
         person_export(user=household_rep)
