@@ -170,7 +170,11 @@ class FinanceReportPage(PublicRecordMixin, Page):
             ],
             heading=_("Report"),
         ),
-        InlinePanel("rows", heading=_("Income and expenditure"), label=_("Row")),
+        InlinePanel(
+            "rows",
+            heading=_("Income and expenditure"),
+            label=_("line of income or expenditure"),
+        ),
     ]
     search_fields = [*Page.search_fields, index.SearchField("search_words")]
     parent_page_types = ["disclosure.DisclosureIndexPage"]
