@@ -43,6 +43,8 @@ def eligible_memberships(vote: Vote) -> QuerySet[Membership]:
     )
     if vote.electorate == Electorate.HOUSEHOLDS:
         return members.filter(is_household_rep=True, household__isnull=False)
+    if vote.electorate == Electorate.REPRESENTATIVES:
+        return members.filter(is_villager_rep=True)
     return members.filter(is_resident=True, birth_year__lte=adult_cutoff_year(vote))
 
 
@@ -53,6 +55,8 @@ def is_eligible_membership(membership: Membership | None, vote: Vote) -> bool:
         return False
     if vote.electorate == Electorate.HOUSEHOLDS:
         return membership.is_household_rep and membership.household_id is not None
+    if vote.electorate == Electorate.REPRESENTATIVES:
+        return membership.is_villager_rep
     return (
         membership.is_resident
         and membership.birth_year is not None

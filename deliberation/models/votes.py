@@ -60,6 +60,7 @@ class VoteKind(models.TextChoices):
 class Electorate(models.TextChoices):
     RESIDENTS = "residents", _("every verified adult resident")
     HOUSEHOLDS = "households", _("one ballot per household, by its representative")
+    REPRESENTATIVES = "representatives", _("the villagers' representatives")
 
 
 class QuorumRule(models.TextChoices):
@@ -77,7 +78,7 @@ class Vote(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=VoteKind.choices)
     max_choices = models.PositiveSmallIntegerField(_("at most"), default=1)
     electorate = models.CharField(
-        _("who may vote"), max_length=10, choices=Electorate.choices
+        _("who may vote"), max_length=16, choices=Electorate.choices
     )
     rule = models.CharField(_("held as"), max_length=16, choices=QuorumRule.choices)
     opens_at = models.DateTimeField(_("opens"))

@@ -100,6 +100,23 @@ def _check_open(vote: Vote) -> None:
         raise ValidationError(_("This vote has closed."), code="closed")
 
 
+def _check_rule_and_electorate(rule: str, electorate: str) -> None:
+    # 村民代表会议: its quorum is two thirds of the representatives, so they and
+    # only they vote in it; a villagers' meeting is never left to them alone.
+    if rule == QuorumRule.CONSULTATION:
+        return
+    if (rule == QuorumRule.REPRESENTATIVES) != (
+        electorate == Electorate.REPRESENTATIVES
+    ):
+        raise ValidationError(
+            _(
+                "A representatives' meeting is voted by the villagers' "
+                "representatives, and a villagers' meeting never by them alone."
+            ),
+            code="rule_electorate",
+        )
+
+
 @transaction.atomic
 def vote_create(
     *,
@@ -123,6 +140,7 @@ def vote_create(
         raise ValidationError(_("Choose the kind of vote and who may vote."))
     if rule not in QuorumRule.values:
         raise ValidationError(_("Choose the rule the vote is held under."))
+    _check_rule_and_electorate(rule, electorate)
     labels = [label.strip() for label in options if label and label.strip()]
     if kind == VoteKind.YES_NO:
         labels = []
@@ -199,6 +217,7 @@ def vote_update(*, vote: Vote, by, **changes) -> Vote:
         setattr(vote, key, value)
     if vote.closes_at <= vote.opens_at:
         raise ValidationError(_("A vote must close after it opens."))
+    _check_rule_and_electorate(vote.rule, vote.electorate)
     vote.save(update_fields=list(changes))
     audit_log(
         actor=by,

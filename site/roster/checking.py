@@ -52,8 +52,8 @@ MESSAGES = {
         "Household %(household)s is in grid “%(grid)s” on row %(first_row)s."
     ),
     "role_unknown": _(
-        "Unknown role “%(value)s”. Use: 村民, 户代表, 网格员, 村两委, 店主, "
-        "村务监督委员会."
+        "Unknown role “%(value)s”. Use: 村民, 户代表, 村民代表, 网格员, 村两委, "
+        "店主, 村务监督委员会."
     ),
     "rep_without_household": _(
         "A household representative (户代表) needs a household number."

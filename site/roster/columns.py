@@ -105,6 +105,8 @@ ROLE_WORDS: dict[str, str] = {
     "居委会": Role.COMMITTEE,
     "店主": Role.SHOPKEEPER,
     "超市店主": Role.SHOPKEEPER,
+    "村民代表": Role.VILLAGER_REP,
+    "居民代表": Role.VILLAGER_REP,
     "村务监督委员会": Role.MONITOR,
     "监督委员会": Role.MONITOR,
     "村监委": Role.MONITOR,
@@ -118,6 +120,7 @@ ROLE_EXPORT: dict[str, str] = {
     Role.COMMITTEE: "村两委",
     Role.SHOPKEEPER: "店主",
     Role.MONITOR: "村务监督委员会",
+    Role.VILLAGER_REP: "村民代表",
 }
 ROLE_SEPARATORS = re.compile(r"[、，,;；/\s]+")
 

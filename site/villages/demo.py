@@ -58,7 +58,14 @@ DEMO_PEOPLE = [
     DemoPerson(
         "13900000004", "陈芳", "liuxi", "柳溪村", ("shopkeeper",), "积分超市店主"
     ),
-    DemoPerson("13900000005", "刘洋", "liuxi", "柳溪村", ("household_rep",), "户代表"),
+    DemoPerson(
+        "13900000005",
+        "刘洋",
+        "liuxi",
+        "柳溪村",
+        ("household_rep", "villager_rep"),
+        "户代表、村民代表",
+    ),
     DemoPerson("13900000006", "赵敏", "liuxi", "柳溪村", (), "村民"),
     DemoPerson(
         "13900000007", "孙丽", "liuxi", "柳溪村", ("monitor",), "村务监督委员会"
@@ -180,7 +187,7 @@ def _seed_people() -> bool:
             for m in memberships
             if m[1].get("is_household_rep")
         }
-        for household in households:
+        for number, household in enumerate(households):
             family = (
                 [Relation.SPOUSE]
                 if household.pk in taken
@@ -216,6 +223,9 @@ def _seed_people() -> bool:
                             "relation": relation,
                             "birth_year": year,
                             "is_household_rep": relation == Relation.HEAD,
+                            # 村民代表: about one for every five households
+                            "is_villager_rep": relation == Relation.HEAD
+                            and number % 5 == 0,
                         },
                     )
                 )

@@ -128,6 +128,9 @@ class Role(models.TextChoices):
     COMMITTEE = "committee", _("committee member")
     SHOPKEEPER = "shopkeeper", _("shopkeeper")
     MONITOR = "monitor", _("supervision committee member")
+    # 村民代表: elected by households (村民委员会组织法 art. 25); votes in the
+    # villagers' representatives' meeting.
+    VILLAGER_REP = "villager_rep", _("villagers' representative")
 
 
 class Relation(models.TextChoices):
@@ -154,7 +157,7 @@ class MembershipQuerySet(models.QuerySet):
 class Membership(models.Model):
     """A person's place in one village, with the roles they hold there.
 
-    Roles are columns rather than rows: there are six, they are fixed by the
+    Roles are columns rather than rows: there are seven, they are fixed by the
     product, and as columns the database can hold rules about them (a household
     representative belongs to a household; one representative per household).
     """
@@ -199,6 +202,7 @@ class Membership(models.Model):
     is_committee = models.BooleanField(_("committee member"), default=False)
     is_shopkeeper = models.BooleanField(_("shopkeeper"), default=False)
     is_monitor = models.BooleanField(_("supervision committee member"), default=False)
+    is_villager_rep = models.BooleanField(_("villagers' representative"), default=False)
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
     left_at = models.DateTimeField(_("left"), null=True, blank=True)
@@ -253,6 +257,7 @@ ROLE_FIELDS: dict[str, str] = {
     Role.COMMITTEE: "is_committee",
     Role.SHOPKEEPER: "is_shopkeeper",
     Role.MONITOR: "is_monitor",
+    Role.VILLAGER_REP: "is_villager_rep",
 }
 
 

@@ -1,5 +1,7 @@
 """Turnout against the rule the vote is held under, and whether it passed."""
 
+from django.core.exceptions import ValidationError
+
 import pytest
 
 from deliberation.selectors import vote_outcome
@@ -62,14 +64,51 @@ def test_a_decision_needs_more_than_half_of_ballots_cast(topic, committee, villa
     assert outcome.passed is False  # 2 of 4 is not more than half
 
 
-def test_representatives_meeting_needs_two_thirds(topic, committee, village):
-    people = residents(village, 6)  # 6 households with a representative each
-    vote = make_vote(topic, committee, rule="representatives", electorate="households")
-    cast(vote, people[:3], "yes")
-    assert not vote_outcome(vote).valid
-    cast(vote, people[3:4], "yes")
+def test_representatives_meeting_needs_two_thirds_of_the_representatives(
+    topic, committee, village
+):
+    reps = residents(village, 6, is_villager_rep=True)  # 6 村民代表
+    others = residents(village, 20)  # villagers who are not representatives
+    vote = make_vote(
+        topic, committee, rule="representatives", electorate="representatives"
+    )
+    cast(vote, reps[:3], "yes")
     outcome = vote_outcome(vote)
-    assert outcome.required == 4 and outcome.valid and outcome.passed
+    assert outcome.electorate == 6 and outcome.required == 4
+    assert not outcome.valid
+    cast(vote, reps[3:4], "yes")
+    outcome = vote_outcome(vote)
+    assert outcome.valid and outcome.passed
+    with pytest.raises(ValidationError):
+        cast(vote, others[:1], "no")  # not a representative: no ballot
+    assert vote_outcome(vote).cast == 4
+
+
+@pytest.mark.parametrize(
+    ("rule", "electorate"),
+    [
+        ("representatives", "residents"),
+        ("representatives", "households"),
+        ("villagers", "representatives"),
+    ],
+)
+def test_a_representatives_meeting_is_voted_by_the_representatives_only(
+    topic, committee, rule, electorate
+):
+    with pytest.raises(ValidationError):
+        make_vote(topic, committee, rule=rule, electorate=electorate)
+    assert not topic.votes.exists()
+
+
+def test_a_consultation_may_ask_the_representatives(topic, committee, village):
+    reps = residents(village, 2, is_villager_rep=True)
+    residents(village, 3)
+    vote = make_vote(
+        topic, committee, rule="consultation", electorate="representatives"
+    )
+    cast(vote, reps, "yes")
+    outcome = vote_outcome(vote)
+    assert outcome.electorate == 2 and outcome.valid and outcome.passed
 
 
 def test_choice_votes_name_a_winner_with_a_majority(topic, committee, village):

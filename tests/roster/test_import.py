@@ -26,7 +26,9 @@ def family(grid2):
         person(
             "王大山", "13800138000", "LX-101", "户主", 1965, "第一网格", "村民、户代表"
         ),
-        person("李桂芳", "138 0013 8001", "LX-101", "配偶", 1967, "第一网格", ""),
+        person(
+            "李桂芳", "138 0013 8001", "LX-101", "配偶", 1967, "第一网格", "村民代表"
+        ),
         person("王小明", 13800138002, "LX-101", "儿子", 1990, "第一网格", "网格员"),
         person("陈店主", "+86 13800138003", "LX-102", "本人", 1980, "第二网格", "店主"),
         person("周委员", "13800138004", None, None, None, None, "村民，村两委"),
@@ -48,6 +50,7 @@ def _snapshot(village):
             "is_committee",
             "is_shopkeeper",
             "is_monitor",
+            "is_villager_rep",
             "verified_at",
             "left_at",
         )
@@ -77,7 +80,9 @@ def test_a_clean_roster_creates_people_households_and_roles(
     assert not head.user.phone_verified
     assert not head.user.has_usable_password()
 
-    assert Membership.objects.get(user__phone="+8613800138001").roles == ["resident"]
+    assert Membership.objects.get(user__phone="+8613800138001").roles == [
+        "villager_rep"
+    ]
     assert Membership.objects.get(user__phone="+8613800138002").roles == ["grid_worker"]
     shop = Membership.objects.get(user__phone="+8613800138003")
     assert shop.roles == ["shopkeeper"]
