@@ -1,4 +1,5 @@
 from django.core.cache import cache
+from django.utils import translation
 
 import pytest
 
@@ -14,7 +15,10 @@ from tests.factories import (
 
 @pytest.fixture(autouse=True)
 def _isolation(settings, tmp_path):
-    """Every test starts with an empty cache (rate limits), SMS outbox and media."""
+    """Every test starts with an empty cache (rate limits), SMS outbox and media,
+    and in the default language (a request leaves its language active in the
+    thread, as LocaleMiddleware does)."""
+    translation.activate(settings.LANGUAGE_CODE)
     cache.clear()
     sms.outbox.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
