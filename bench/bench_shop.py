@@ -194,7 +194,11 @@ def main() -> None:
         run(base, jobs, cookies, village, shops, products)
     finally:
         server.terminate()
-        server.wait(10)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:  # a loaded machine: stop waiting
+            server.kill()
+            server.wait()
 
 
 def run(base, jobs, cookies, village, shops, products) -> None:
