@@ -146,6 +146,20 @@ class Journey:
                 close()
 
 
+@pytest.fixture(autouse=True)
+def wagtail_root(transactional_db):
+    """Wagtail's root page, collection and default site, as its migrations make
+    them: a browser test before this one flushed the database, and them with it."""
+    from wagtail.models import Collection, Locale, Page, Site
+
+    if not Page.objects.filter(depth=1).exists():
+        Locale.objects.get_or_create(language_code="zh-hans")
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
+        Site.objects.create(hostname="localhost", root_page=root, is_default_site=True)
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+
+
 @pytest.fixture
 def journey(request, _playwright, chromium, live_url):
     name = request.node.name.removeprefix("test_")

@@ -92,6 +92,7 @@ def test_villager_logs_in_reads_comments_and_votes(journey, village, committee):
 
     # Read the notice on the disclosure site.
     page.goto(home.url)
+    journey.shot(page, "village-home")
     go(page, f"main a[href='{notice.url}']")
     assert page.url.endswith(notice.url)
     assert NOTICE in page.inner_text("main")
