@@ -6,6 +6,7 @@ Every value can be changed from the environment (the systemd unit sets them), so
 one file serves a small server and a large one. See config/deploy/DEPLOY.md.
 """
 
+import datetime
 import json
 import multiprocessing
 import os
@@ -47,10 +48,16 @@ class JsonAccessLogger(Logger):
         if not self.cfg.accesslog:
             return
         headers = dict(req.headers)
+        peer = req.remote_addr
+        if isinstance(peer, tuple | list):
+            peer = peer[0]
         line = {
+            "time": datetime.datetime.now(datetime.UTC).isoformat(
+                timespec="milliseconds"
+            ),
             "logger": "gunicorn.access",
             "request_id": headers.get("X-REQUEST-ID", ""),
-            "remote": headers.get("X-FORWARDED-FOR", req.remote_addr or ""),
+            "remote": headers.get("X-FORWARDED-FOR", str(peer or "")),
             "method": req.method,
             "path": req.path,
             "status": resp.status_code,
