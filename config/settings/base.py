@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy per area, Permissions-Policy (config.security).
+    "config.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -226,6 +228,10 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_I18N_ENABLED = False
+# The admin asks no outside service: no avatars from gravatar.com, no release check
+# from wagtail.org (both leak who works in the admin, and the CSP refuses them).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Attachments of disclosures: documents people can open on a phone; the form also
@@ -256,6 +262,49 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (config.security): nothing inline, nothing from elsewhere.
+# Pages that need more say so: the shop counter adds ``worker-src blob:`` for its
+# scanner (csp_allow), the comment list adds a nonce for one <style>.
+CSP_DEFAULT = {
+    "default-src": ["'none'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "manifest-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# The Wagtail admin runs inline scripts of its own (date pickers, the editor's
+# panels) and sets inline styles, and shows its live preview in a frame of itself:
+# only /cms/ gets those, and still nothing from another site.
+CSP_ADMIN = {
+    **CSP_DEFAULT,
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "frame-src": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+CSP_AREAS = [(r"^/cms/", CSP_ADMIN)]
+# Powerful features: the camera for the shop counter's scanner and the location for
+# a report, both on this site only; nothing else.
+PERMISSIONS_POLICY = ", ".join(
+    [
+        "camera=(self)",
+        "geolocation=(self)",
+        "microphone=()",
+        "payment=()",
+        "usb=()",
+        "serial=()",
+        "bluetooth=()",
+        "display-capture=()",
+    ]
+)
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,10 @@
 from django.urls import path
 
+from config.security import csp_allow
 from points.shop import views
+
+# The counter's in-page scanner (qr-scanner) decodes in a Worker made from a Blob URL.
+_scanner = csp_allow(worker_src=["'self'", "blob:"])
 
 app_name = "shop"
 urlpatterns = [
@@ -29,7 +33,11 @@ urlpatterns = [
     ),
     path("<slug:shop>/", views.ShopView.as_view(), name="shop"),
     path("<slug:shop>/take/", views.VoucherTakeView.as_view(), name="take"),
-    path("<slug:shop>/counter/", views.CounterView.as_view(), name="counter"),
+    path(
+        "<slug:shop>/counter/",
+        _scanner(views.CounterView.as_view()),
+        name="counter",
+    ),
     path("<slug:shop>/redeem/", views.CodeRedeemView.as_view(), name="redeem_code"),
     path("<slug:shop>/c/<str:token>/", views.ConfirmView.as_view(), name="confirm"),
     path("<slug:shop>/receipts/<int:pk>/", views.ReceiptView.as_view(), name="receipt"),

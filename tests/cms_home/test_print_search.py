@@ -8,7 +8,14 @@ def test_print_view_is_a4_black_and_white_with_village_and_date(client, make_not
     response = client.get(f"{notice.url}print/")
     page = response.content.decode()
     assert response.status_code == 200
-    assert "size: A4" in page and "#000" in page
+    # The print styles are a static file (the CSP allows no inline <style>).
+    assert "css/print.css" in page
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    styles = Path(finders.find("css/print.css")).read_text(encoding="utf-8")
+    assert "size: A4" in styles and "#000" in styles
     assert "柳溪村" in page and "关于召开村民代表会议的通知" in page
     assert notice.first_published_at.strftime("%Y") in page
     assert "<script" not in page
