@@ -114,6 +114,9 @@ def ask(client: Client, method: str, url: str, data: dict | None = None) -> Answ
     The client's cookies are put back too (a logout must not log the role out)."""
     answer = None
     cookies = copy.deepcopy(client.cookies)
+    # The log holds at most queries_limit (9,000) queries and CaptureQueriesContext
+    # counts by its length: once it is full, nothing more would be seen.
+    connection.queries_log.clear()
     with CaptureQueriesContext(connection) as queries:
         try:
             with transaction.atomic():
@@ -140,6 +143,9 @@ def ask(client: Client, method: str, url: str, data: dict | None = None) -> Answ
             pass
         finally:
             client.cookies = cookies
+    assert len(connection.queries_log) < connection.queries_limit, (
+        f"{method.upper()} {url} ran too many queries to be checked for writes"
+    )
     for query in queries.captured_queries:
         match = WRITE.match(query["sql"])
         if match and match[1] not in BOOKKEEPING:

@@ -58,17 +58,16 @@ def _publish(parent, page, *, user=None):
     return page
 
 
-def _people(w) -> None:
-    w.village = VillageFactory(name="柳溪村", slug="liuxi")
-    w.other_village = VillageFactory(area=w.village.area, name="桃园村", slug="taoyuan")
-    w.grid = GridFactory(village=w.village, name="第一网格")
-    w.household = HouseholdFactory(village=w.village, grid=w.grid, number="LX-001")
-    w.neighbour = HouseholdFactory(village=w.village, grid=w.grid, number="LX-002")
-    w.far = HouseholdFactory(village=w.village, number="LX-003")
-    w.other_household = HouseholdFactory(village=w.other_village, number="TY-001")
+def _people(w, village, prefix: str) -> None:
+    """The village's households and one person per role (and a few more)."""
+    w.village = village
+    w.grid = GridFactory(village=village, name="第一网格")
+    w.household = HouseholdFactory(village=village, grid=w.grid, number=f"{prefix}-001")
+    w.neighbour = HouseholdFactory(village=village, grid=w.grid, number=f"{prefix}-002")
+    w.far = HouseholdFactory(village=village, number=f"{prefix}-003")
 
-    def member(village=None, **fields):
-        return MembershipFactory(village=village or w.village, **fields).user
+    def member(**fields):
+        return MembershipFactory(village=village, **fields).user
 
     users = {"anonymous": None}
     # A person the village has on its books but the committee has not verified.
@@ -81,8 +80,6 @@ def _people(w) -> None:
     users["committee"] = member(is_committee=True)
     users["shopkeeper"] = member(is_resident=False, is_shopkeeper=True)
     users["monitor"] = member(is_monitor=True)
-    users["supervisor"] = SupervisorFactory(area=w.village.area).user
-    users["other_committee"] = member(w.other_village, is_committee=True)
     w.users = users
     # A second committee member, the head who approves pages and reviews entries.
     w.head = member(is_committee=True)
@@ -90,9 +87,6 @@ def _people(w) -> None:
         household=w.neighbour, grid=w.grid, relation="head", is_household_rep=True
     )
     w.neighbour_membership = w.neighbour_rep.memberships.get()
-    w.other_rep = member(
-        w.other_village, household=w.other_household, is_household_rep=True
-    )
 
 
 def _cms(w) -> None:
@@ -113,7 +107,7 @@ def _cms(w) -> None:
 
     village_site_setup(village=w.village)
     village_site_setup(village=w.other_village)
-    for user in (w.users["committee"], w.head, w.users["other_committee"]):
+    for user in (w.users["committee"], w.head, w.foreign.users["committee"]):
         membership_sync_cms_access(Membership.objects.get(user=user))
     membership_set_cms_approver(
         membership=Membership.objects.get(user=w.head), approver=True
@@ -408,8 +402,19 @@ def _the_rest(w) -> None:
 
 
 def build_world() -> SimpleNamespace:
-    w = SimpleNamespace()
-    for step in (_people, _cms, _points, _lists, _shop, _deliberation, _reports):
-        step(w)
-    _the_rest(w)
+    """柳溪村 with everything in it; 桃园村 with the same things, so that its objects
+    can be asked for through 柳溪村's addresses (``w.foreign``)."""
+    liuxi = VillageFactory(name="柳溪村", slug="liuxi")
+    taoyuan = VillageFactory(area=liuxi.area, name="桃园村", slug="taoyuan")
+    w, foreign = SimpleNamespace(), SimpleNamespace()
+    _people(w, liuxi, "LX")
+    _people(foreign, taoyuan, "TY")
+    w.other_village = taoyuan
+    w.foreign = foreign
+    w.users["supervisor"] = SupervisorFactory(area=liuxi.area).user
+    w.users["other_committee"] = foreign.users["committee"]
+    _cms(w)
+    for side in (w, foreign):
+        for step in (_points, _lists, _shop, _deliberation, _reports, _the_rest):
+            step(side)
     return w
