@@ -35,6 +35,11 @@ class User(AbstractUser):
     def get_absolute_url(self) -> str:
         return reverse("accounts:me")
 
+    def get_full_name(self) -> str:
+        """Wagtail's admin names people by this (who submitted, approved, edited);
+        first and last names are unused here."""
+        return self.name or super().get_full_name()
+
     @property
     def display_name(self) -> str:
         if self.name:

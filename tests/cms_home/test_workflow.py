@@ -98,3 +98,14 @@ def test_expired_page_leaves_a_trace(client, make_notice, head):
     assert Withdrawal.objects.filter(page=notice).exists()
     response = client.get(notice.url or f"/liuxi/notices/{notice.slug}/")
     assert response.status_code == 410
+
+
+def test_admin_names_people_by_their_name(client, village_page, clerk, head):
+    """The approver's dashboard says who submitted by name, not by login name."""
+    page = _draft(village_page, clerk)
+    page.get_workflow().start(page, clerk)
+    client.force_login(head)
+    html = client.get("/cms/").content.decode()
+    assert page.title in html
+    assert clerk.name and clerk.name in html
+    assert f">{clerk.username}<" not in html.replace(" ", "").replace("\n", "")

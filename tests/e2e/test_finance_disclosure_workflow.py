@@ -138,7 +138,8 @@ def test_finance_report_drafted_submitted_approved_and_published(journey, villag
     # The committee head sees it waiting for him and approves it.
     head_page = journey.phone(user=head)
     head_page.goto("/cms/")
-    assert report.title in head_page.content()
+    waiting = head_page.content()
+    assert report.title in waiting and "周文书" in waiting  # who submitted, by name
     journey.shot(head_page, "head-dashboard")
     head_page.goto(f"/cms/pages/{report.pk}/edit/")
     head_page.get_by_role("button", name="更多动作").click()
