@@ -62,7 +62,14 @@ def main() -> int:
     ran = set(options.ran.split())
     failed = set(options.failed.split())
 
-    found = {p.stem: p for p in sorted(RESULTS.glob("*.json"))}
+    # Only the project's benchmarks: a results file left by some other script
+    # (a copy made to profile) is not one of our figures.
+    here = Path(__file__).resolve().parent
+    found = {
+        p.stem: p
+        for p in sorted(RESULTS.glob("*.json"))
+        if (here / f"{p.stem}.py").exists()
+    }
     names = sorted(set(found) | ran | failed)
     if not names:
         print("No benchmark has recorded figures yet: run `make bench`.")
