@@ -121,8 +121,10 @@ class ListDetailView(VillageMixin, View):
             context["draft_lines"] = ranking.lines.select_related(
                 "household", "reviewed_by"
             ).order_by("color", "rank")
-        else:
+        elif ranking.status == RankingList.Status.PUBLISHED:
             context.update(selectors.list_lines_public(ranking, timezone.localdate()))
+        # Before publication a household sees only its own line: the others have
+        # no public name yet, and the black list's display window has not begun.
         if manage and ranking.status == RankingList.Status.PUBLISHED:
             context["black_lines"] = (
                 ranking.lines.filter(color=ListLine.Color.BLACK)

@@ -19,6 +19,7 @@ from tests.factories import HouseholdFactory, MembershipFactory, UserFactory
 YEAR = timezone.localdate().year - 1
 HEADS = ["王建国", "李秀英", "刘德明", "陈桂兰", "杨志强", "黄玉梅", "周国华", "吴春燕"]
 ROGUE, SPARED = "张三丰", "赵四海"  # low scores: proposed for the black list
+OBJECTION = "垃圾是邻居倒的，我家已经清理干净"
 PHONE = re.compile(r"1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}")
 
 
@@ -55,7 +56,7 @@ def test_committee_publishes_and_the_public_sees_it_masked(journey, village, com
         household(village, f"LX-{i:03d}", name, 10 * i)
         for i, name in enumerate(HEADS, start=1)
     ]
-    household(village, "LX-099", ROGUE, -40)
+    rogue = household(village, "LX-099", ROGUE, -40)
     household(village, "LX-098", SPARED, -10)
     s = settings_for(village)
     s.red_percent, s.black_percent = 30, 20  # 3 red of 10; the bottom 2 are black
@@ -93,12 +94,23 @@ def test_committee_publishes_and_the_public_sees_it_masked(journey, village, com
     journey.shot(desk, "draft")
 
     # Tell the black-listed households: each is told why and may object.
+    review = "tbody tr:has(td:text-is('{}')) + tr.line-review".format
     go(desk, "form[action$='/notify/'] button[type=submit]")
     told = Notification.objects.filter(recipient__name__in=[ROGUE, SPARED])
     assert told.count() == 2
 
+    # The household reads why on its phone and objects.
+    own = journey.phone(user=rogue)
+    own.goto(f"/v/{village.slug}/points/lists/{ranking.pk}/")
+    assert lines["LX-099"].reasons in own.inner_text("main .trace")
+    own.fill("form[action$='/object/'] textarea", OBJECTION)
+    go(own, "form[action$='/object/'] button[type=submit]")
+    assert OBJECTION in own.inner_text("main .trace")
+    journey.shot(own, "household-objects")
+    desk.reload()
+    assert OBJECTION in desk.inner_text(review("LX-099"))
+
     # A person reviews every black line: one stays, one comes off.
-    review = "tbody tr:has(td:text-is('{}')) + tr.line-review".format
     desk.fill(review("LX-099") + " textarea", "多次乱倒垃圾，经核实无误")
     go(desk, review("LX-099") + " button[value=keep]")
     desk.fill(review("LX-098") + " textarea", "已主动整改，暂不列入")
@@ -126,6 +138,7 @@ def test_committee_publishes_and_the_public_sees_it_masked(journey, village, com
         "张**",
         "赵**",
         *ranking.lines.filter(color="black").values_list("reasons", flat=True),
+        OBJECTION,
         "多次乱倒垃圾",
         "已主动整改",
     ]

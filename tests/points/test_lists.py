@@ -375,3 +375,23 @@ def test_a_line_taken_off_in_review_gets_no_repair_task(
         reverse("points:list", kwargs={"village": village.slug, "pk": ranking.pk})
     )
     assert rogue.number not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_before_publication_a_household_sees_only_its_own_line(
+    client, village, committee, scored
+):
+    _, rogue, rep = scored
+    ranking = list_notify(
+        ranking=list_draft(
+            village=village, period="year", starts_on=START, ends_on=END, by=committee
+        ),
+        by=committee,
+    )
+    client.force_login(rep)
+    html = client.get(
+        reverse("points:list", kwargs={"village": village.slug, "pk": ranking.pk})
+    ).content.decode()
+    assert ranking.lines.get(household=rogue).reasons in html
+    assert "Credit household" not in html  # red lines have no public name yet
+    assert "display period is over" not in html  # it has not even begun
