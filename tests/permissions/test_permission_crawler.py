@@ -117,6 +117,7 @@ POLICY: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "points:rules_export": (READERS, NOBODY),
     "points:lists": (READERS, NOBODY),
     "points:household": (HOUSEHOLD | {GRID, COM, MON, SUP}, NOBODY),
+    "points:household  (LX-003, in no grid)": (WATCHDOGS, NOBODY),
     "points:photo": (HOUSEHOLD | {GRID, COM, MON, SUP}, NOBODY),
     "points:entry_new": (P({REP, GRID, COM}), P({REP, GRID, COM})),
     "points:appeal_new": (HOUSEHOLD, HOUSEHOLD),
@@ -131,6 +132,7 @@ POLICY: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # households on it; the household objects to its black line, its representative
     # consents to sharing its red line; the committee runs the rest.
     "points:list": (HOUSEHOLD | {COM}, NOBODY),
+    "points:list  (published)": (READERS, NOBODY),
     "points:list_print": (READERS, NOBODY),  # the published list
     "points:list_new": (NOBODY, COMMITTEE),
     "points:list_notify": (NOBODY, COMMITTEE),
@@ -198,6 +200,7 @@ POLICY: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "reports:index": (READERS, NOBODY),
     "reports:new": (MEMBERS, MEMBERS),
     "reports:detail": (P({RES, GRID, COM}), NOBODY),
+    "reports:detail  (public, filed by another household)": (MEMBERS, NOBODY),
     "reports:photo": (P({RES, GRID, COM}), NOBODY),
     "reports:me_too": (NOBODY, MEMBERS),  # a public report of another household
     "reports:rate": (NOBODY, only(RES)),
@@ -359,7 +362,24 @@ def url_for(route, w, given=None) -> str:
 # -- the crawl ---------------------------------------------------------------------
 ALL = [r for r in routes() if not r.is_admin]
 SERVE = "wagtail_serve"
-KEYS = sorted({r.key for r in ALL if r.key != SERVE}) + PAGE_KEYS
+# The same URL with another object, where who may use it depends on the object:
+# "name  (what is different)".
+VARIANT_KEYS = [
+    "points:household  (LX-003, in no grid)",
+    "points:list  (published)",
+    "reports:detail  (public, filed by another household)",
+]
+KEYS = sorted({r.key for r in ALL if r.key != SERVE}) + PAGE_KEYS + VARIANT_KEYS
+
+
+def _variant_arguments(w) -> dict[str, dict[str, object]]:
+    return {
+        "points:household  (LX-003, in no grid)": {"number": w.far.number},
+        "points:list  (published)": {"pk": w.published_list.pk},
+        "reports:detail  (public, filed by another household)": {
+            "pk": w.public_report.pk
+        },
+    }
 
 
 def _post_data(w) -> dict[str, dict[str, str]]:
@@ -429,8 +449,9 @@ def test_every_role_gets_what_the_table_says(key, world, clients):
     if key.startswith("page:"):
         url = _pages(world)[key]
     else:
-        (route,) = [r for r in ALL if r.key == key]
-        url = url_for(route, world)
+        name = key.split("  ")[0]
+        (route,) = [r for r in ALL if r.key == name]
+        url = url_for(route, world, _variant_arguments(world).get(key))
     answers = crawl(key, url, world, clients)
     found = problems(key, url, answers, POLICY[key])
     assert not found, "\n".join([*found, observed(answers)])
