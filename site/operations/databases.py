@@ -17,6 +17,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+from django.db import DatabaseError
 from django.db.backends.postgresql.client import DatabaseClient
 
 from operations.errors import BackupError
@@ -25,8 +26,13 @@ SNAPSHOT_NAMES = {"sqlite": "snapshot.sqlite3", "postgresql": "snapshot.pgdump"}
 
 
 def database_tables(connection) -> list[str]:
-    with connection.cursor() as cursor:
-        return sorted(connection.introspection.table_names(cursor))
+    try:
+        with connection.cursor() as cursor:
+            return sorted(connection.introspection.table_names(cursor))
+    except DatabaseError as error:
+        raise BackupError(
+            f"Cannot reach the database {database_label(connection)}: {error}"
+        ) from error
 
 
 def database_label(connection) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import logging
 import os
 import shutil
 import tarfile
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
@@ -54,6 +56,8 @@ from operations.schema import applied_migrations, pending_migrations, unknown_mi
 COMPRESS_LEVEL = 1
 MAX_MANIFEST_BYTES = 256 * 1024 * 1024
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass
 class BackupResult:
@@ -74,6 +78,7 @@ class RestoreResult:
     file_bytes: int
     seconds: float
     created_at: str
+    cache_cleared: bool = True
     pending_migrations: list[str] = field(default_factory=list)
 
 
@@ -128,13 +133,19 @@ def backup_create(
             # read here is the snapshot's.
             snapshot, info = snapshot_write(connection, Path(work))
             migrations = applied_migrations(connection)
-            with tarfile.open(
-                partial,
-                "w:gz",
-                compresslevel=COMPRESS_LEVEL,
-                format=tarfile.PAX_FORMAT,
-                encoding="utf-8",
-            ) as tar:
+            # The archive holds every villager's phone number: readable by its
+            # owner only, whatever the umask.
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with (
+                open(descriptor, "wb") as raw,
+                tarfile.open(
+                    fileobj=raw,
+                    mode="w:gz",
+                    compresslevel=COMPRESS_LEVEL,
+                    format=tarfile.PAX_FORMAT,
+                    encoding="utf-8",
+                ) as tar,
+            ):
                 tar.copybufsize = CHUNK
                 database = _add(tar, f"{DATABASE_DIR}/{snapshot.name}", snapshot)
                 snapshot.unlink()
@@ -160,8 +171,9 @@ def backup_create(
                 info_member.mtime = int(time.time())
                 info_member.mode = 0o644
                 tar.addfile(info_member, io.BytesIO(data))
-        with open(partial, "rb") as handle:
-            os.fsync(handle.fileno())
+                tar.close()
+                raw.flush()
+                os.fsync(raw.fileno())
         os.replace(partial, output)
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -310,6 +322,18 @@ def _place_files(manifest: dict, staged, roots: dict[str, Path]) -> tuple[int, i
     return count, size
 
 
+def _clear_cache() -> bool:
+    """Whatever the cache holds (cached pages, their generations) was derived from
+    the database just replaced, so it goes. False if the cache cannot be reached
+    (then it must be emptied by hand before the site serves again)."""
+    try:
+        cache.clear()
+    except Exception:
+        logger.exception("restore: the cache could not be emptied")
+        return False
+    return True
+
+
 def backup_restore(
     *, archive: Path, using: str = DEFAULT_DB_ALIAS, force: bool = False
 ) -> RestoreResult:
@@ -341,6 +365,7 @@ def backup_restore(
         snapshot_restore(connection, snapshot, manifest["database"], force=force)
     ContentType.objects.clear_cache()
     return RestoreResult(
+        cache_cleared=_clear_cache(),
         database_bytes=manifest["database"]["size"],
         files=files,
         file_bytes=file_bytes,

@@ -237,6 +237,7 @@ def test_manifest_describes_the_archive(settings, monkeypatch, tmp_path):
         "sha256": hashlib.sha256(b"hello").hexdigest(),
     }
     assert not list(tmp_path.glob("*.partial"))
+    assert result.path.stat().st_mode & 0o777 == 0o600
 
 
 def test_backup_inside_a_transaction_is_refused(tmp_path):
@@ -260,7 +261,9 @@ def test_restore_into_a_database_that_is_not_empty_needs_force(
     assert stored_files() == {}
     assert row_counts()["villages_village"] == 1
 
+    cache.set("cms:page:stale", "a page of the database being replaced")
     result = backup_restore(archive=archive, force=True)
+    assert cache.get("cms:page:stale") is None
     assert result.files == 1
     assert stored_files() == {
         ("media", "docs/a.txt"): hashlib.sha256(b"hello").hexdigest()

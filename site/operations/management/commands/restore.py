@@ -35,6 +35,11 @@ class Command(BaseCommand):
                 f"{result.file_bytes / MB:.1f} MB; {result.seconds:.1f} s"
             )
         )
+        if not result.cache_cleared:
+            self.stderr.write(
+                "the cache could not be emptied: empty it before the site serves "
+                "again (it holds pages of the database that was replaced)"
+            )
         if result.pending_migrations:
             self.stdout.write(
                 f"{len(result.pending_migrations)} migration(s) of this release are "
