@@ -19,3 +19,10 @@ def world(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.fuzz.runner import SENT
+
+    if SENT["requests"]:
+        terminalreporter.write_line(f"form fuzzing: {SENT['requests']} requests sent")

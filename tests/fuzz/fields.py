@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -306,6 +306,8 @@ class Choice(Field):
     required: bool = True
     value: Any = None
     junk: Any = ()
+    # Only ``junk`` breaks it: the field takes more than its choices (a slug).
+    only_junk: bool = False
 
     def _choices(self, w) -> list[str]:
         return [str(c) for c in _resolve(self.choices, w)]
@@ -316,19 +318,13 @@ class Choice(Field):
 
     def broken(self, w):
         good = set(self._choices(w))
-        junk = [
-            j
-            for j in [
-                "not-a-choice",
-                "\x00",
-                "NaN",
-                "-1",
-                "1e309",
-                *_resolve(self.junk, w),
-            ]
-            if j not in good
-        ]
-        options = [st.sampled_from(junk), huge("x", 300)]
+        generic = (
+            [] if self.only_junk else ["not-a-choice", "\x00", "NaN", "-1", "1e309"]
+        )
+        junk = [j for j in [*generic, *_resolve(self.junk, w)] if j not in good]
+        options = [st.sampled_from(junk)]
+        if not self.only_junk:
+            options.append(huge("x", 300))
         if self.required:
             if "" not in good:
                 options.append(st.just(""))
@@ -502,7 +498,7 @@ class File(Field):
     content_checked: bool = True
     bad_names: tuple = ()
     too_many: int | None = None  # the form refuses more than this many files
-    extra: dict = field(default_factory=dict)
+    junk: tuple = tuple(JUNK_BYTES)  # contents the form refuses
 
     def base(self, w):
         content = self.make(w) if callable(self.make) else self.make
@@ -515,7 +511,7 @@ class File(Field):
                 st.builds(
                     Upload,
                     st.just(self.name),
-                    st.sampled_from(JUNK_BYTES),
+                    st.sampled_from(self.junk),
                     st.sampled_from([self.content_type, "text/plain"]),
                 )
             )

@@ -144,7 +144,17 @@ def _shop_fields() -> dict[str, Field]:
         "slug": Choice(
             ("hezuo",),
             value="hezuo",
-            junk=("坏 slug", "manage", "vouchers", "cunkou", "a/b", "x" * 41, "-"),
+            junk=(
+                "坏 slug",
+                "manage",
+                "vouchers",
+                "cunkou",
+                "a/b",
+                "x" * 41,
+                "",
+                "\x00",
+            ),
+            only_junk=True,  # any other slug is a good one
         ),
         "address": Text(_max(Shop, "address"), required=False, value="村西头"),
         "is_active": Bool(),
@@ -253,7 +263,6 @@ FORMS: list[Form] = [
                 make=_roster_xlsx,
                 name="花名册.xlsx",
                 content_type=XLSX,
-                bad_names=("花名册.xls", "roster.csv"),
             )
         },
         kwargs=v(),
@@ -337,6 +346,8 @@ FORMS: list[Form] = [
                 name="纪要.pdf",
                 content_type="application/pdf",
                 required=False,
+                # The form reads the first bytes: a PDF, JPEG or PNG signature.
+                junk=(b"not a pdf", b"PK\x03\x04" + b"\x00" * 40, b"\x00" * 64),
             ),
         },
         kwargs=v(),
@@ -423,7 +434,9 @@ FORMS: list[Form] = [
         "shopkeeper",
         {
             "code": Choice(_voucher_code, junk=BAD_CODES),
-            "voucher": Ref("voucher", required=False),
+            # The voucher the confirm page showed; a value that is not an id is
+            # ignored (the code decides), so it cannot break the request.
+            "voucher": Free(value=lambda w: str(w.voucher.pk)),
         },
         kwargs=v(shop=ShopSlug()),
     ),
