@@ -9,6 +9,7 @@ import io
 import json
 import tarfile
 
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
@@ -16,10 +17,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
-from wagtail.models import Collection, Page
+from wagtail.models import Collection, Locale, Page
 
 import pytest
 
@@ -70,8 +72,13 @@ def machine(settings, monkeypatch, folder):
 
 
 def wagtail_roots():
-    """A transactional test before this one may have flushed the rows that
-    Wagtail's migrations made."""
+    """A transactional test before this one (in this run or, with --reuse-db, the
+    last) may have flushed the rows that Wagtail's migrations made."""
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(
+            django_settings.LANGUAGE_CODE
+        )
+    )
     if Page.get_first_root_node() is None:
         Page.add_root(title="Root", slug="root")
     if Collection.get_first_root_node() is None:
