@@ -171,6 +171,17 @@ class Member:
     sha256: str
 
 
+def secret_key_check() -> str:
+    """A fingerprint of SECRET_KEY (an HMAC of a fixed text, not the key): secret
+    ballots' tokens and signed links depend on the key, so a restore says when
+    this installation's key is not the one the backup was made with."""
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac(
+        "operations.backup", "secret-key-check", algorithm="sha256"
+    ).hexdigest()
+
+
 def manifest_build(
     *,
     database: dict,
@@ -199,6 +210,7 @@ def manifest_build(
             "sha256": database_member.sha256,
         },
         "migrations": migrations,
+        "secret_key_check": secret_key_check(),
         "roots": sorted(roots),
         "files": [
             {

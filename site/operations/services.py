@@ -37,6 +37,7 @@ from operations.archive import (
     manifest_build,
     manifest_parse,
     remote_storages,
+    secret_key_check,
     sha256_file,
     walk_files,
 )
@@ -79,6 +80,7 @@ class RestoreResult:
     seconds: float
     created_at: str
     cache_cleared: bool = True
+    secret_key_matches: bool = True
     pending_migrations: list[str] = field(default_factory=list)
 
 
@@ -366,6 +368,7 @@ def backup_restore(
     ContentType.objects.clear_cache()
     return RestoreResult(
         cache_cleared=_clear_cache(),
+        secret_key_matches=manifest.get("secret_key_check") == secret_key_check(),
         database_bytes=manifest["database"]["size"],
         files=files,
         file_bytes=file_bytes,

@@ -206,8 +206,10 @@ def test_round_trip_onto_a_fresh_machine(
     with connected_to(fresh_database):
         cache.clear()
         out = io.StringIO()
-        call_command("restore", str(archive), stdout=out)
+        err = io.StringIO()
+        call_command("restore", str(archive), stdout=out, stderr=err)
         assert "restored the backup" in out.getvalue()
+        assert "SECRET_KEY" not in err.getvalue()
         assert "migrate" not in out.getvalue().split("then")[0]
         call_command("ledger_verify", stdout=io.StringIO())
         assert row_counts() == before
@@ -235,6 +237,8 @@ def test_manifest_describes_the_archive(settings, monkeypatch, tmp_path):
     assert manifest["database"]["member"] in names
     assert "0001_initial" in manifest["migrations"]["points"]
     assert set(manifest["versions"]) >= {"django", "wagtail"}
+    assert len(manifest["secret_key_check"]) == 64
+    assert django_settings.SECRET_KEY not in json.dumps(manifest)
     (entry,) = manifest["files"]
     assert entry == {
         "root": "media",
@@ -269,7 +273,9 @@ def test_restore_into_a_database_that_is_not_empty_needs_force(
     assert row_counts()["villages_village"] == 1
 
     cache.set("cms:page:stale", "a page of the database being replaced")
+    settings.SECRET_KEY = "another-key-" + "x" * 40
     result = backup_restore(archive=archive, force=True)
+    assert not result.secret_key_matches
     assert cache.get("cms:page:stale") is None
     assert result.files == 1
     assert stored_files() == {

@@ -35,6 +35,12 @@ class Command(BaseCommand):
                 f"{result.file_bytes / MB:.1f} MB; {result.seconds:.1f} s"
             )
         )
+        if not result.secret_key_matches:
+            self.stderr.write(
+                "this installation's SECRET_KEY is not the one the backup was made "
+                "with: receipts of secret ballots, changing an open ballot and "
+                "signed links will not work until the old SECRET_KEY is set"
+            )
         if not result.cache_cleared:
             self.stderr.write(
                 "the cache could not be emptied: empty it before the site serves "
