@@ -9,9 +9,9 @@ inline ``<style>`` whose content depends on the person (comment actions on a cac
 comment list). That is about a hundred lines; django-csp would need the same area
 logic written as a subclass of its middleware.
 
-A response that already carries a Content-Security-Policy keeps it: files handed out
-by Django (documents, private photos) set the strict ``default-src 'none'; sandbox``
-themselves.
+Uploaded files that Django hands out get ``default-src 'none'; sandbox`` (and nosniff):
+Wagtail documents by path (CSP_FILE_PATHS), our private photos through
+``file_response_protect``. A response that already carries a policy keeps it.
 """
 
 from __future__ import annotations
@@ -73,6 +73,18 @@ def csp_allow(**directives: list[str]) -> Callable:
     return decorator
 
 
+def file_response_protect(response, *, disposition: str | None = None):
+    """Headers for an uploaded file handed out by Django: never sniffed into
+    another type, never run as a page (a sandbox without scripts), not readable
+    by other sites' pages. ``disposition`` sets Content-Disposition if given."""
+    response["Content-Security-Policy"] = policy_header(settings.CSP_FILE_POLICY)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    if disposition:
+        response["Content-Disposition"] = disposition
+    return response
+
+
 class _Nonce:
     """A nonce made on first use: a page that never asks for one keeps a policy
     without it."""
@@ -100,6 +112,8 @@ class SecurityHeadersMiddleware:
             # request for the page's public address; the admin request that shows it
             # (under /cms/) sets the headers.
             return response
+        if any(re.match(p, request.path_info) for p in settings.CSP_FILE_PATHS):
+            file_response_protect(response)
         if "Content-Security-Policy" not in response:
             policy = area_policy(request.path_info)
             extra = dict(getattr(response, "csp_extra", {}))

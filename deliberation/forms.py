@@ -22,12 +22,24 @@ UPLOAD_MAX = 10 * 1024 * 1024
 
 
 def _check_upload(upload, allowed):
+    """Checked by content: a photo is decoded and saved again as a fresh JPEG
+    (which also drops its location data); a document must be what its name says."""
+    from points.images import photo_prepare
+    from villages.uploads import document_check
+
     if upload is None:
         return upload
     if not upload.name.lower().endswith(allowed):
         raise forms.ValidationError(_("This kind of file cannot be attached."))
     if upload.size > UPLOAD_MAX:
         raise forms.ValidationError(_("The file is larger than 10 MB."))
+    if upload.name.lower().endswith(PHOTO_TYPES):
+        return photo_prepare(upload).file
+    document_check(
+        upload,
+        extensions={t.lstrip(".") for t in allowed if t not in PHOTO_TYPES},
+        max_bytes=UPLOAD_MAX,
+    )
     return upload
 
 

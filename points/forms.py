@@ -157,12 +157,21 @@ class CatalogueUploadForm(forms.Form):
             return None
         if minutes.size > 10 * 1024 * 1024:
             raise forms.ValidationError(_("The file may be at most 10 MB."))
+        from villages.uploads import document_check
+
         head = minutes.read(8)
         minutes.seek(0)
         if not head.startswith((b"%PDF", b"\xff\xd8\xff", b"\x89PNG")):
             raise forms.ValidationError(
                 _("The minutes must be a PDF, JPEG or PNG file.")
             )
+        # By content too: a picture that decodes at a sane size, a PDF that is not
+        # a web page.
+        document_check(
+            minutes,
+            extensions={"pdf", "jpg", "jpeg", "png"},
+            max_bytes=10 * 1024 * 1024,
+        )
         return minutes
 
 

@@ -248,7 +248,15 @@ WAGTAILDOCS_EXTENSIONS = [
     "csv",
 ]
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "disclosure.document_forms.DocumentForm"
+# Documents stream through Django (collection privacy applies on every download)
+# and always as downloads: with nothing shown inline, the sandboxing policy that
+# config.security puts on them (CSP_FILE_PATHS) can never stop a PDF viewer.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# The same pixel limit as our own photos (points.images): a bomb is refused before
+# it is decoded. No SVG: a drawing can carry script.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 
 EMAIL_BACKEND = os.environ.get(
@@ -291,6 +299,9 @@ CSP_ADMIN = {
     "frame-ancestors": ["'self'"],
 }
 CSP_AREAS = [(r"^/cms/", CSP_ADMIN)]
+# Uploaded files that Django hands out can never run as a page, whatever they hold.
+CSP_FILE_POLICY = {"default-src": ["'none'"], "sandbox": []}
+CSP_FILE_PATHS = [r"^/documents/\d+/"]
 # Powerful features: the camera for the shop counter's scanner and the location for
 # a report, both on this site only; nothing else.
 PERMISSIONS_POLICY = ", ".join(

@@ -10,9 +10,12 @@ from wagtail.documents.forms import BaseDocumentForm
 
 
 class DocumentForm(BaseDocumentForm):
-    """Attachments: the extension list is WAGTAILDOCS_EXTENSIONS; this adds a size cap."""
+    """Attachments: the extension list is WAGTAILDOCS_EXTENSIONS; this adds a size cap
+    and a check of the content (villages.uploads.document_check)."""
 
     def clean_file(self):
+        from villages.uploads import document_check
+
         file = self.cleaned_data.get("file")
         limit = settings.MAX_UPLOAD_BYTES
         if file is not None and getattr(file, "size", 0) > limit:
@@ -20,4 +23,8 @@ class DocumentForm(BaseDocumentForm):
                 _("This file is too large: the limit is %(limit)s.")
                 % {"limit": filesizeformat(limit)}
             )
+        # A new upload is checked by its content (an unchanged file is None here
+        # or the stored file, which was checked when it came).
+        if file is not None and hasattr(file, "content_type"):
+            document_check(file, extensions=set(settings.WAGTAILDOCS_EXTENSIONS))
         return file

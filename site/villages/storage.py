@@ -52,6 +52,9 @@ def private_image_response(image) -> FileResponse:
         handle = image.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    from config.security import file_response_protect
+
     response = FileResponse(handle, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
-    return response
+    # Shown in the page (inline) but never run as one, whatever the file holds.
+    return file_response_protect(response, disposition='inline; filename="photo.jpg"')

@@ -47,9 +47,10 @@ def test_closed_votes_are_finalised(topic, committee, resident):
 
 def test_the_committee_attaches_a_photo_to_a_new_topic(client, village, committee):
     client.force_login(committee)
-    photo = SimpleUploadedFile(
-        "road.jpg", b"\xff\xd8\xff\xe0fake", content_type="image/jpeg"
-    )
+    from tests.security.test_uploads import jpeg
+
+    # A real picture: uploads are checked by their content.
+    photo = SimpleUploadedFile("road.jpg", jpeg(), content_type="image/jpeg")
     response = client.post(
         reverse("deliberation:topic_new", kwargs={"village": village.slug}),
         {
