@@ -136,8 +136,9 @@ def vote_outcome(vote: Vote, *, now=None) -> Outcome:
         required = math.ceil(2 * electorate / 3)
         valid = participants * 3 >= electorate * 2 and participants > 0
     else:
+        # A consultation has no quorum, but nobody's opinion is no result.
         required = 0
-        valid = True
+        valid = participants > 0
     outcome = Outcome(
         rule=vote.rule,
         electorate=electorate,

@@ -119,3 +119,11 @@ def test_choice_votes_name_a_winner_with_a_majority(topic, committee, village):
         ballot_cast(vote=vote, voter=person, option_ids=[ids[label]])
     outcome = vote_outcome(vote)
     assert outcome.winner.label == "东线" and outcome.passed
+
+
+def test_a_consultation_nobody_took_part_in_is_no_result(topic, committee, village):
+    residents(village, 3)
+    vote = make_vote(topic, committee, rule="consultation")
+    outcome = vote_outcome(vote)
+    assert outcome.required == 0
+    assert not outcome.valid and not outcome.passed
