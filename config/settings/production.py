@@ -30,14 +30,31 @@ if SMS_BACKEND == "accounts.sms.HttpSmsBackend":
 SITE_URL = _required("SITE_URL").rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_URL
 
+# --- Transport and cookies ------------------------------------------------------
 CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS if not h.startswith(".")]
+# nginx terminates TLS and says so in X-Forwarded-Proto (it must overwrite, never
+# pass on, what the client sent).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True
+# The load balancer's health check speaks plain HTTP to the app server.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/"]
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = True
+# Preloading binds the whole registrable domain and every subdomain to HTTPS in
+# browsers for good, and is undone only slowly: a township usually runs this under a
+# government or county domain whose other sites it does not control. So only when
+# the operator says so (HSTS_PRELOAD=1, after checking every subdomain).
+SECURE_HSTS_PRELOAD = os.environ.get("HSTS_PRELOAD", "") == "1"
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]  # preload is a choice, see above
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# __Host- cookies are sent only over HTTPS, for this host and path /, and cannot be
+# set by a sibling subdomain.
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+# Django: HttpOnly adds little to CSRF protection, but nothing of ours reads the
+# cookie from JavaScript (the Wagtail admin takes the token from the page).
 CSRF_COOKIE_HTTPONLY = True
 
 # --- Media storage -------------------------------------------------------------
