@@ -103,8 +103,7 @@ def _check_remover(*, membership: Membership, by) -> None:
 
 
 def _end_sessions(user) -> int:
-    """Log the person out everywhere. The unusable password already invalidates
-    every session at its next request; this also deletes the rows."""
+    """Delete the person's sessions (they no longer work anyway)."""
     ended = []
     sessions = Session.objects.filter(expire_date__gt=timezone.now())
     for session in sessions.iterator():
@@ -148,7 +147,10 @@ def _erase_account(user) -> None:
     Notification.objects.filter(recipient=user).delete()
     Preference.objects.filter(user=user).delete()
     Membership.objects.filter(user=user).update(birth_year=None)
-    _end_sessions(user)
+    # The new password hash and is_active=False already end every session at its
+    # next request; deleting the rows reads the whole session table, so it runs
+    # after the commit rather than while the removal holds its locks.
+    transaction.on_commit(lambda: _end_sessions(user))
     _pages_changed(user)
 
 

@@ -55,7 +55,7 @@ def _counted(outcome):
 
 
 def test_removal_erases_the_person_and_keeps_the_villages_records(
-    make_history, household_rep, committee, client
+    make_history, household_rep, committee, client, django_capture_on_commit_callbacks
 ):
     from allauth.account.models import EmailAddress
 
@@ -75,7 +75,8 @@ def test_removal_erases_the_person_and_keeps_the_villages_records(
     turnout = {vote.pk: _counted(vote_outcome(vote)) for vote in votes}
     comments = Comment.objects.filter(author=person).count()
 
-    removal = person_remove(membership=membership, by=committee)
+    with django_capture_on_commit_callbacks(execute=True):
+        removal = person_remove(membership=membership, by=committee)
 
     assert removal.erased and removal.was_household_rep
     membership.refresh_from_db()
@@ -89,7 +90,7 @@ def test_removal_erases_the_person_and_keeps_the_villages_records(
     assert old_phone not in person.username
     assert not EmailAddress.objects.filter(user=person).exists()
     assert not Notification.objects.filter(recipient=person).exists()
-    # logged out everywhere
+    # logged out everywhere: the session rows are gone
     assert Session.objects.count() == 0
     assert client.get(reverse("accounts:me")).status_code == 302
 
@@ -108,6 +109,18 @@ def test_removal_erases_the_person_and_keeps_the_villages_records(
     assert removed[3] == "privacy.person_remove"
     assert old_name not in removed[4] and person.name in removed[4]
     assert removed[5] == {"roles": ["resident", "household_rep"], "household": "LX-001"}
+
+
+def test_a_session_of_the_removed_person_stops_working_at_once(
+    household_rep, committee, client
+):
+    # Before the rows are deleted (after the commit), the sessions already fail:
+    # the password hash they were made with is gone and the account is inactive.
+    client.force_login(household_rep)
+    assert client.get(reverse("accounts:me")).status_code == 200
+    person_remove(membership=household_rep.memberships.get(), by=committee)
+    assert Session.objects.count() == 1
+    assert client.get(reverse("accounts:me")).status_code == 302
 
 
 def test_the_topic_page_shows_the_new_name_at_once(
