@@ -83,7 +83,9 @@ ENV = {
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "SITE_URL": "https://127.0.0.1",
     "DATABASE_URL": PG_URL,
-    "CONN_MAX_AGE": "60",
+    # Production keeps connections 60 s; here for the whole run, so that the CPU
+    # of each PostgreSQL backend can be read (a reconnect a minute costs nothing).
+    "CONN_MAX_AGE": "900",
     "REDIS_URL": REDIS_URL,
     "SMS_BACKEND": "accounts.sms.HttpSmsBackend",
     "SMS_HTTP_URL": "http://127.0.0.1:9/",
@@ -447,8 +449,36 @@ def _children(pid: int) -> list[int]:
     return [int(x) for x in text.split()]
 
 
+def _reaped(pid: int) -> int:
+    """CPU of the children that ``pid`` has waited for (workers that were replaced)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[13]) + int(fields[14])  # cutime + cstime
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
 def server_ticks(pids: list[int]) -> int:
-    return sum(_ticks(p) + sum(_ticks(c) for c in _children(p)) for p in pids)
+    return sum(
+        _ticks(p) + _reaped(p) + sum(_ticks(c) for c in _children(p)) for p in pids
+    )
+
+
+def database_ticks() -> int:
+    """CPU of the PostgreSQL backends serving the scratch database (the server
+    keeps its connections for the whole run: CONN_MAX_AGE below)."""
+    name = PG_URL.rsplit("/", 1)[1].encode()
+    total = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if cmdline.startswith(b"postgres: ") and b" " + name + b" " in cmdline:
+            total += _ticks(int(proc.name))
+    return total
 
 
 def machine_busy() -> tuple[int, int]:
@@ -500,7 +530,7 @@ def run_step(n: int, base, villages, stats_all, ballots, confirmed, people, serv
     threads = [threading.Thread(target=loop, args=(c,), daemon=True) for c in clients]
     load_before = os.getloadavg()[0]
     busy0, total0 = machine_busy()
-    cpu0, srv0 = time.process_time(), server_ticks(server)
+    cpu0, srv0, db0 = time.process_time(), server_ticks(server), database_ticks()
     started = time.perf_counter()
     for t in threads:
         t.start()
@@ -511,6 +541,7 @@ def run_step(n: int, base, villages, stats_all, ballots, confirmed, people, serv
     wall = time.perf_counter() - started
     client_cpu = (time.process_time() - cpu0) / wall
     server_cpu = (server_ticks(server) - srv0) / HZ / wall
+    database_cpu = (database_ticks() - db0) / HZ / wall
     busy1, total1 = machine_busy()
     machine = (busy1 - busy0) / max(1, total1 - total0) * (os.cpu_count() or 1)
     load_after = os.getloadavg()[0]
@@ -526,6 +557,7 @@ def run_step(n: int, base, villages, stats_all, ballots, confirmed, people, serv
     )
     print(
         f"   CPU (cores): client {client_cpu:.2f}, gunicorn {server_cpu:.2f}, "
+        f"PostgreSQL {database_cpu:.2f}, "
         f"whole machine {machine:.2f} of {os.cpu_count()}; "
         f"load {load_before:.1f} → {load_after:.1f}"
     )
@@ -557,6 +589,19 @@ def run_step(n: int, base, villages, stats_all, ballots, confirmed, people, serv
                 percentile(stats.times[kind], 0.99) * 1000,
                 "ms",
             )
+    if every:
+        # CPU time per request does not depend on how busy the machine is, as
+        # latency does: it is what sizes the servers (config/deploy/DEPLOY.md).
+        record(
+            f"mixed, {n} clients: app CPU per request",
+            server_cpu * wall / len(every) * 1000,
+            "ms",
+        )
+        record(
+            f"mixed, {n} clients: PostgreSQL CPU per request",
+            database_cpu * wall / len(every) * 1000,
+            "ms",
+        )
     record(f"mixed, {n} clients: errors", errors, target=0, compare="==")
     record(
         f"mixed, {n} clients: CPU client / gunicorn / machine",
