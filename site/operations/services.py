@@ -126,11 +126,12 @@ def backup_create(
             # The database first, in one consistent snapshot; the files after it.
             # Media is write-once (every upload gets a fresh name and nothing edits
             # a stored file), so every file the snapshot refers to already exists
-            # when the snapshot is taken and is still there when the files are
-            # read. A file uploaded in between is carried along with nothing yet
-            # referring to it, which is harmless. The other order could miss a
-            # file that was uploaded after the files were read but is named by
-            # the snapshot. Migrations are not applied while a backup runs (a
+            # when the snapshot is taken, with the bytes it will have when the
+            # files are read. A file uploaded in between is carried along with
+            # nothing yet referring to it, which is harmless. The other order
+            # could miss a file uploaded after the files were read but named by
+            # the snapshot. (Only a file deleted in between, say a removed image,
+            # can be named and absent; it was on its way out.) Migrations are not applied while a backup runs (a
             # deploy migrates before the new code starts), so the migration state
             # read here is the snapshot's.
             snapshot, info = snapshot_write(connection, Path(work))
