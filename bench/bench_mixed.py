@@ -604,10 +604,13 @@ def run_step(n: int, base, villages, stats_all, ballots, confirmed, people, serv
         )
     record(f"mixed, {n} clients: errors", errors, target=0, compare="==")
     record(
-        f"mixed, {n} clients: CPU client / gunicorn / machine",
+        f"mixed, {n} clients: CPU of the whole machine",
         machine,
         "cores",
-        note=f"client {client_cpu:.2f}, gunicorn {server_cpu:.2f}, load {load_after:.1f}",
+        note=(
+            f"client {client_cpu:.2f}, gunicorn {server_cpu:.2f}, "
+            f"PostgreSQL {database_cpu:.2f}, load {load_after:.1f}"
+        ),
     )
     for kind, times in stats.times.items():
         stats_all.times[kind].extend(times)
