@@ -57,6 +57,11 @@ def topic_create(
     phase_dates: dict[str, tuple[dt.date | None, dt.date | None]] | None = None,
 ) -> Topic:
     """The committee opens a topic for opinions; residents hear of it in the digest."""
+    dates = dict(phase_dates or {})
+    dates.setdefault(Phase.COLLECTING, (timezone.localdate(), None))
+    for start, end in dates.values():
+        if start and end and end < start:
+            raise ValidationError(_("The end is before the start."))
     topic = Topic.objects.create(
         village=village,
         title=title,
@@ -65,8 +70,6 @@ def topic_create(
         phase=Phase.COLLECTING,
         created_by=by,
     )
-    dates = dict(phase_dates or {})
-    dates.setdefault(Phase.COLLECTING, (timezone.localdate(), None))
     PhaseDate.objects.bulk_create(
         [
             PhaseDate(topic=topic, phase=phase, starts_on=start, ends_on=end)

@@ -184,14 +184,22 @@ class Int(Field):
             options.append(
                 st.one_of(
                     st.integers(min_value=self.high + 1, max_value=self.high + 10),
-                    st.sampled_from([10**9, 2**63, 10**30]).map(lambda n: n + 1),
+                    st.sampled_from(
+                        [
+                            self.high + 10**9,
+                            max(self.high + 1, 2**63),
+                            10**30 + self.high,
+                        ]
+                    ),
                 ).map(str)
             )
         if self.low is not None:
             options.append(
                 st.one_of(
                     st.integers(min_value=self.low - 10, max_value=self.low - 1),
-                    st.sampled_from([-(2**63) - 1, -(10**30)]),
+                    st.sampled_from(
+                        [min(self.low - 1, -(2**63) - 1), self.low - 10**30]
+                    ),
                 ).map(str)
             )
         if self.required:

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 import pytest
 
+from deliberation.models import Topic
 from reports.models import ReportSettings
 
 pytestmark = pytest.mark.django_db
@@ -30,3 +31,20 @@ def test_report_settings_are_saved_the_first_time(client, village, committee):
     assert response.status_code == 302
     saved = ReportSettings.objects.get(village=village)
     assert (saved.due_days, saved.topic_threshold) == (9, 3)
+
+
+def test_a_topic_collecting_until_a_past_day_is_refused(client, village, committee):
+    """Opinions "collected until" a day before today made a timeline step that ends
+    before it starts: the database's check refused it and the page failed (500)."""
+    client.force_login(committee)
+    response = client.post(
+        reverse("deliberation:topic_new", kwargs={"village": village.slug}),
+        {
+            "title": "修缮村口凉亭",
+            "description": "凉亭屋顶漏雨。",
+            "collecting_until": "2000-01-01",
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors()
+    assert not Topic.objects.exists()
