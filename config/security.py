@@ -116,10 +116,10 @@ class SecurityHeadersMiddleware:
             file_response_protect(response)
         if "Content-Security-Policy" not in response:
             policy = area_policy(request.path_info)
-            extra = dict(getattr(response, "csp_extra", {}))
+            extra = getattr(response, "csp_extra", {})
             if nonce.value is not None:
                 # Only styles use it: no inline script is needed anywhere.
-                extra.setdefault("style-src", []).append(f"'nonce-{nonce.value}'")
+                extra = policy_merge(extra, {"style-src": [f"'nonce-{nonce.value}'"]})
             if extra:
                 policy = policy_merge(policy, extra)
             response["Content-Security-Policy"] = policy_header(policy)

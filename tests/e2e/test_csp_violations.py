@@ -126,8 +126,10 @@ def test_wagtail_admin_works_under_its_policy(
         f"/cms/pages/{notice.pk}/edit/",
         "/cms/images/",
         "/cms/documents/",
+        "/cms/images/multiple/add/",
         "/cms/users/",
         "/django-admin/",
+        "/django-admin/deliberation/deliberationsettings/add/",
     ]:
         policy = visit(page, seen, url)
         area = settings.CSP_ADMIN if url.startswith("/cms/") else settings.CSP_DEFAULT
