@@ -281,3 +281,44 @@ def test_stock_and_holds_are_constrained_in_the_database(shop, oil, rich):
     take(rich, shop, {oil.pk: 1})
     with pytest.raises(IntegrityError), transaction.atomic():
         HouseholdHold.objects.filter(household=rich).update(held=-1)
+
+
+def test_the_guess_limit_lasts_its_window_on_the_database_cache(
+    rich, shop, oil, shopkeeper, settings
+):
+    """Django's database cache re-saves a counter with the default timeout (300 s)
+    on incr; the count must still be kept for the whole 15 minutes."""
+    import datetime as dt
+
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from points.shop.services import ratelimit
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "test_guess_cache",
+        }
+    }
+    call_command("createcachetable", verbosity=0)
+    voucher, _ = take(rich, shop, {oil.pk: 1})
+    wrong = "000000" if voucher.code != "000000" else "111111"
+    for _ in range(10):
+        with pytest.raises(ShopError, match="No voucher"):
+            voucher_by_code(shop=shop, code=wrong, user=shopkeeper)
+    key = cache.make_and_validate_key(ratelimit._keys(shop, shopkeeper)[0][0])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT expires FROM test_guess_cache WHERE cache_key = %s", [key]
+        )
+        (expires,) = cursor.fetchone()
+    if isinstance(expires, str):  # SQLite answers with text
+        expires = dt.datetime.fromisoformat(expires)
+    if timezone.is_naive(expires):
+        expires = timezone.make_aware(expires, dt.UTC)
+    assert (expires - timezone.now()).total_seconds() > 600
+    with pytest.raises(ShopError, match="Too many"):
+        voucher_by_code(shop=shop, code=voucher.code, user=shopkeeper)

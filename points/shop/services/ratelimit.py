@@ -1,7 +1,16 @@
 """Guesses of numeric codes and PINs are counted in the shared cache, so the limit
-holds across every worker process."""
+holds across every worker process.
+
+Counts are kept per fixed window of ``WINDOW`` seconds, in a key named for the
+window. ``cache.incr`` keeps a key's expiry on Redis but re-saves it with the
+default timeout on the database cache (Django's generic incr is get + set), which
+would let a patient guesser's count lapse early; touching the key after each miss
+keeps it for the whole window on both.
+"""
 
 from __future__ import annotations
+
+import time
 
 from django.core.cache import cache
 from django.utils.translation import gettext as _
@@ -14,9 +23,10 @@ PER_SHOP = 30
 
 
 def _keys(shop, user) -> list[tuple[str, int]]:
+    window = int(time.time() // WINDOW)
     return [
-        (f"shop:code-miss:user:{getattr(user, 'pk', 0)}", PER_USER),
-        (f"shop:code-miss:shop:{shop.pk}", PER_SHOP),
+        (f"shop:code-miss:{window}:user:{getattr(user, 'pk', 0)}", PER_USER),
+        (f"shop:code-miss:{window}:shop:{shop.pk}", PER_SHOP),
     ]
 
 
@@ -30,8 +40,11 @@ def code_guess_check(*, shop, user) -> None:
 
 def code_guess_failed(*, shop, user) -> None:
     for key, _limit in _keys(shop, user):
-        if not cache.add(key, 1, WINDOW):
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, WINDOW)
+        if cache.add(key, 1, WINDOW):
+            continue
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, WINDOW)
+        else:
+            cache.touch(key, WINDOW)
