@@ -15,7 +15,7 @@ from deliberation.page_cache import topic_changed
 from deliberation.selectors import settings_for
 
 
-def _bump(topic_id: int) -> None:
+def comments_changed(topic_id: int) -> None:
     """Every visible change to a topic's comments renews its cached comment list."""
     Topic.objects.filter(pk=topic_id).update(comments_version=F("comments_version") + 1)
     topic_changed(topic_id)
@@ -46,7 +46,7 @@ def comment_add(
             # One level: a reply to a reply joins its thread.
             parent = parent.parent
     comment = Comment.objects.create(topic=topic, author=by, body=body, parent=parent)
-    _bump(topic.pk)
+    comments_changed(topic.pk)
     return comment
 
 
@@ -64,7 +64,7 @@ def comment_edit(*, comment: Comment, by, body: str) -> Comment:
     comment.body = body
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "edited_at"])
-    _bump(comment.topic_id)
+    comments_changed(comment.topic_id)
     return comment
 
 
@@ -86,7 +86,7 @@ def comment_report(*, comment: Comment, by) -> Comment:
         comment.hidden = Comment.Hidden.REPORTS
         comment.hidden_at = timezone.now()
         comment.save(update_fields=["hidden", "hidden_at"])
-        _bump(comment.topic_id)
+        comments_changed(comment.topic_id)
     return comment
 
 
@@ -108,7 +108,7 @@ def comment_hide(*, comment: Comment, by, reason: str) -> Comment:
     comment.hidden_by = by
     comment.hidden_at = timezone.now()
     comment.save(update_fields=["hidden", "hidden_reason", "hidden_by", "hidden_at"])
-    _bump(comment.topic_id)
+    comments_changed(comment.topic_id)
     audit_log(
         actor=by,
         action="deliberation.comment_hide",
@@ -134,7 +134,7 @@ def comment_restore(*, comment: Comment, by) -> Comment:
     comment.hidden_by = None
     comment.hidden_at = None
     comment.save(update_fields=["hidden", "hidden_reason", "hidden_by", "hidden_at"])
-    _bump(comment.topic_id)
+    comments_changed(comment.topic_id)
     audit_log(
         actor=by,
         action="deliberation.comment_restore",

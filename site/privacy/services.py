@@ -161,9 +161,7 @@ def _pages_changed(user) -> None:
 
     from cms_home.cache import public_pages_changed
     from deliberation.models import Topic
-
-    # The deliberation app's own way to renew a topic's cached comments.
-    from deliberation.services.comments import _bump as topic_comments_changed
+    from deliberation.services.comments import comments_changed
 
     topic_ids = (
         Topic.objects.filter(
@@ -176,7 +174,7 @@ def _pages_changed(user) -> None:
         .distinct()
     )
     for topic_id in topic_ids:
-        topic_comments_changed(topic_id)
+        comments_changed(topic_id)
     public_pages_changed()
 
 
