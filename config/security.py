@@ -49,11 +49,22 @@ def policy_merge(policy: Policy, extra: Policy) -> Policy:
 
 def area_policy(path: str) -> Policy:
     """The policy of the area ``path`` belongs to (CSP_AREAS, first match wins),
-    else CSP_DEFAULT."""
-    for pattern, policy in getattr(settings, "CSP_AREAS", []):
+    else CSP_DEFAULT; pictures may also come from where media is kept when that is
+    another address (object storage behind S3_PUBLIC_URL)."""
+    policy = settings.CSP_DEFAULT
+    for pattern, area in getattr(settings, "CSP_AREAS", []):
         if re.match(pattern, path):
-            return policy
-    return settings.CSP_DEFAULT
+            policy = area
+            break
+    origin = media_origin(settings.MEDIA_URL)
+    return policy_merge(policy, {"img-src": [origin]}) if origin else policy
+
+
+def media_origin(media_url: str) -> str | None:
+    """``https://media.example.cn/public/`` → ``https://media.example.cn``; None for
+    a path on this site (``/media/``)."""
+    match = re.match(r"^(https://[^/]+)", media_url or "")
+    return match.group(1) if match else None
 
 
 def csp_allow(**directives: list[str]) -> Callable:

@@ -127,6 +127,17 @@ def test_comment_actions_style_uses_a_fresh_nonce(
     assert nonces[0] != nonces[1] and len(nonces[0]) >= 22
 
 
+def test_pictures_may_come_from_object_storage_when_media_lives_there(
+    client, settings, db
+):
+    settings.MEDIA_URL = "https://media.example.cn/public/"
+    policy = csp(client.get("/"))
+    assert "img-src 'self' data: https://media.example.cn;" in policy
+    assert policy.count("https://media.example.cn") == 1  # pictures only
+    settings.MEDIA_URL = "/media/"
+    assert csp(client.get("/")) == STRICT
+
+
 def test_a_response_that_sets_its_own_policy_keeps_it(rf):
     def view(request):
         response = HttpResponse("x")
