@@ -107,6 +107,7 @@ class ListDetailView(VillageMixin, View):
             ranking.status != RankingList.Status.PUBLISHED
             and not manage
             and own_line is None
+            and not request.user.has_perm("points.view_review_queue", self.village)
         ):
             raise PermissionDenied
         context = self.get_context_data(

@@ -21,6 +21,9 @@ rules.add_perm("points.propose_entry", is_committee | is_grid_worker | is_househ
 rules.add_perm("points.manage_settings", is_committee)
 # Review, appeals, corrections, the catalogue and the lists: the committee.
 rules.add_perm("points.review_entries", is_committee)
+# 村务监督委员会 and the township read everything of the village, deciding nothing:
+# the review queue and lists before they are published.
+rules.add_perm("points.view_review_queue", is_committee | is_monitor | is_supervisor)
 rules.add_perm("points.manage_rules", is_committee)
 rules.add_perm("points.manage_lists", is_committee)
 # Village-wide figures and the review queue: the committee and the watchdogs.

@@ -109,10 +109,11 @@ class EntryCreateView(VillageMixin, View):
 
 
 class ReviewQueueView(VillageMixin, View):
-    permission_required = "points.review_entries"
+    permission_required = "points.view_review_queue"
 
     def get(self, request, village):
         context = self.get_context_data(
+            can_review=request.user.has_perm("points.review_entries", self.village),
             entries=selectors.review_queue(self.village),
             appeals=selectors.open_appeals(self.village),
             reason_form=OptionalReasonForm(),

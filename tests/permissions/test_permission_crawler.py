@@ -125,7 +125,7 @@ POLICY: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "points:photo": (HOUSEHOLD | {GRID, COM, MON, SUP}, NOBODY),
     "points:entry_new": (P({REP, GRID, COM}), P({REP, GRID, COM})),
     "points:appeal_new": (HOUSEHOLD, HOUSEHOLD),
-    "points:review": (COMMITTEE, NOBODY),
+    "points:review": (WATCHDOGS, NOBODY),  # only the committee decides
     "points:entry_review": (NOBODY, COMMITTEE),
     "points:entry_reverse": (NOBODY, COMMITTEE),
     "points:appeal_decide": (NOBODY, COMMITTEE),
@@ -135,7 +135,7 @@ POLICY: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # The red/black list: a list not yet published is for the committee and the
     # households on it; the household objects to its black line, its representative
     # consents to sharing its red line; the committee runs the rest.
-    "points:list": (HOUSEHOLD | {COM}, NOBODY),
+    "points:list": (HOUSEHOLD | WATCHDOGS, NOBODY),  # before publication
     "points:list  (published)": (READERS, NOBODY),
     "points:list_print": (READERS, NOBODY),  # the published list
     "points:list_new": (NOBODY, COMMITTEE),

@@ -137,6 +137,37 @@ def test_review_queue_is_for_the_committee_of_the_village(
 
 
 @pytest.mark.django_db
+def test_the_watchdogs_read_the_review_queue_and_decide_nothing(
+    client, village, household, good_item, grid_worker, monitor, supervisor
+):
+    entry = entry_record(
+        village=village,
+        household=household,
+        item=good_item,
+        points=None,
+        occurred_on=timezone.localdate(),
+        note="",
+        by=grid_worker,
+        key="w",
+    )
+    for user in (monitor, supervisor):
+        client.force_login(user)
+        page = client.get(url("review", village))
+        assert page.status_code == 200
+        assert household.number in page.content.decode()
+        assert "entry_review" not in page.content.decode()
+        assert 'name="action"' not in page.content.decode()
+        client.post(
+            reverse(
+                "points:entry_review", kwargs={"village": village.slug, "pk": entry.pk}
+            ),
+            {"action": "approve"},
+        )
+        entry.refresh_from_db()
+        assert entry.status == Entry.Status.PROPOSED
+
+
+@pytest.mark.django_db
 def test_committee_approves_and_rejects_from_the_queue(
     client, village, household, good_item, grid_worker, committee
 ):
