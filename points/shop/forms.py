@@ -35,8 +35,27 @@ class SettingsForm(forms.ModelForm):
         return hours
 
 
+class PeopleField(forms.ModelMultipleChoiceField):
+    """Refuses an id no column can hold before asking the database: SQLite
+    raises OverflowError on a lookup beyond 64 bits instead of finding nothing."""
+
+    def _check_values(self, value):
+        for pk in value or ():
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # the parent refuses it as not an id
+            if not -(2**63) <= number < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class ShopForm(forms.ModelForm):
-    shopkeepers = forms.ModelMultipleChoiceField(
+    shopkeepers = PeopleField(
         label=_("Shopkeepers"),
         queryset=get_user_model().objects.none(),
         required=False,

@@ -363,7 +363,8 @@ FORMS: list[Form] = [
             "red_privacy": Choice(_privacy()),
             "black_privacy": Choice(_privacy()),
             "black_display_days": Int(1, 365, value=30),
-            "annual_budget": Int(0, 2147483647, required=False, value=5000),
+            # Bounded by the database column only (wider on SQLite).
+            "annual_budget": Int(0, None, required=False, value=5000),
         },
         kwargs=v(),
     ),
@@ -484,8 +485,9 @@ FORMS: list[Form] = [
         {
             "yuan_per_point": Decimal_(0, 9999, value="0.5000"),
             "voucher_hours": Int(1, 72, required=False, value=24),
-            "card_daily_cap": Int(0, 2147483647, required=False, value=200),
-            "card_pin_attempts": Int(0, 32767, value=5),
+            # Bounded by the database columns only (wider on SQLite).
+            "card_daily_cap": Int(0, None, required=False, value=200),
+            "card_pin_attempts": Int(0, None, value=5),
         },
         kwargs=v(),
     ),

@@ -5,7 +5,10 @@ from django.urls import reverse
 import pytest
 
 from deliberation.models import Topic
+from points.shop.models import Shop, Voucher
 from reports.models import ReportSettings
+from tests.factories import MembershipFactory
+from tests.shop.factories import ProductFactory, ShopFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +51,32 @@ def test_a_topic_collecting_until_a_past_day_is_refused(client, village, committ
     assert response.status_code == 400
     assert response.context["form"].non_field_errors()
     assert not Topic.objects.exists()
+
+
+def test_a_shopkeeper_id_beyond_64_bits_is_a_form_error(client, village, committee):
+    """SQLite raised OverflowError (500) looking the id up."""
+    client.force_login(committee)
+    response = client.post(
+        reverse("shop:shop_new", kwargs={"village": village.slug}),
+        {"name": "合作商店", "slug": "hezuo", "shopkeepers": str(10**25)},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].has_error("shopkeepers", "invalid_pk_value")
+    assert not Shop.objects.exists()
+
+
+def test_a_product_id_beyond_64_bits_is_refused(client, village, household):
+    """The shop's quantity boxes are named after product ids: a forged one beyond
+    64 bits made SQLite raise OverflowError (500)."""
+    rep = MembershipFactory(
+        village=village, household=household, is_household_rep=True
+    ).user
+    shop = ShopFactory(village=village, slug="cunkou")
+    ProductFactory(shop=shop)
+    client.force_login(rep)
+    response = client.post(
+        reverse("shop:take", kwargs={"village": village.slug, "shop": shop.slug}),
+        {f"qty-{10**25}": "1"},
+    )
+    assert response.status_code == 400
+    assert not Voucher.objects.exists()

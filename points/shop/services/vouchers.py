@@ -38,6 +38,7 @@ from points.shop.services import ratelimit, tokens
 from points.shop.services.periods import end_of_day, period_start, start_of
 
 MAX_QUANTITY = 99
+MAX_ID = 2**63 - 1  # the largest primary key a database column holds
 LIVE = (Voucher.Status.ACTIVE, Voucher.Status.SPENT)
 
 
@@ -130,6 +131,9 @@ def _parse_items(items) -> dict[int, int]:
             product_id, quantity = int(product_id), int(quantity)
         except (TypeError, ValueError) as error:
             raise ShopError(_("Choose how many of each.")) from error
+        if not 0 < product_id <= MAX_ID:
+            # No product has this id; beyond 64 bits SQLite cannot even look.
+            raise ShopError(_("Some of these goods are not sold in this shop."))
         if quantity < 0 or quantity > MAX_QUANTITY:
             raise ShopError(
                 _("A quantity must be between 0 and %(max)d.") % {"max": MAX_QUANTITY}
