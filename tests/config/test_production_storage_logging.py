@@ -16,18 +16,9 @@ from django.test import RequestFactory
 import pytest
 
 from config.logs import JsonFormatter, RequestLogMiddleware
+from tests.config.test_settings import GOOD_ENV
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-BASE_ENV = {
-    "SECRET_KEY": "x" * 20 + "-production-secret-for-the-check-only-" + "y" * 20,
-    "ALLOWED_HOSTS": "xiangyue.example.cn",
-    "DATABASE_URL": "postgres://xiangyue@127.0.0.1:5432/xiangyue",
-    "SITE_URL": "https://xiangyue.example.cn",
-    "SMS_BACKEND": "accounts.sms.HttpSmsBackend",
-    "SMS_HTTP_URL": "https://sms.example.cn/send",
-    "SMS_HTTP_KEY_ID": "key-1",
-    "SMS_HTTP_SECRET": "secret-1",
-}
 S3_ENV = {
     "S3_BUCKET": "xiangyue-media",
     "S3_PRIVATE_BUCKET": "xiangyue-private",
@@ -76,7 +67,7 @@ def run_production(code: str, env: dict) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in BASE_ENV and not k.startswith("S3_")
+        if k not in GOOD_ENV and not k.startswith("S3_")
     }
     clean.update(env, DJANGO_SETTINGS_MODULE="config.settings.production")
     clean["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "site")])
@@ -98,7 +89,7 @@ def probe(env: dict) -> dict:
 
 
 def test_without_s3_bucket_media_stays_on_disk_and_private_files_under_private_root():
-    out = probe(BASE_ENV)
+    out = probe(GOOD_ENV)
     assert out["default"] == "django.core.files.storage.filesystem.FileSystemStorage"
     assert out["evidence"] == "villages.storage.PrivateStorage"
     assert out["photos"] == "villages.storage.PrivateStorage"
@@ -107,7 +98,7 @@ def test_without_s3_bucket_media_stays_on_disk_and_private_files_under_private_r
 
 
 def test_with_s3_bucket_public_media_has_plain_urls_and_private_files_signed_ones():
-    out = probe({**BASE_ENV, **S3_ENV})
+    out = probe({**GOOD_ENV, **S3_ENV})
     assert out["default"] == "villages.storage_s3.PublicMediaStorage"
     assert out["public_bucket"] == "xiangyue-media"
     public = urlsplit(out["public_url"])
@@ -131,7 +122,7 @@ def test_with_s3_bucket_public_media_has_plain_urls_and_private_files_signed_one
 
 
 def test_public_bucket_sends_anything_but_images_as_attachment():
-    out = probe({**BASE_ENV, **S3_ENV})
+    out = probe({**GOOD_ENV, **S3_ENV})
     assert out["public_pdf"]["ContentDisposition"] == "attachment"
     assert out["public_pdf"]["ContentType"] == "application/pdf"
     assert "ContentDisposition" not in out["public_jpg"]
@@ -140,14 +131,14 @@ def test_public_bucket_sends_anything_but_images_as_attachment():
 
 def test_private_bucket_defaults_to_the_public_one_under_its_own_prefix():
     env = {k: v for k, v in S3_ENV.items() if k != "S3_PRIVATE_BUCKET"}
-    out = probe({**BASE_ENV, **env})
+    out = probe({**GOOD_ENV, **env})
     assert out["evidence_bucket"] == out["public_bucket"] == "xiangyue-media"
     assert out["evidence_location"].startswith("private/")
     assert not out["public_url"].split("/media/", 1)[1].startswith("private/")
 
 
 def test_public_media_address_must_be_https():
-    env = {**BASE_ENV, **S3_ENV, "S3_PUBLIC_URL": "http://xiangyue.example.cn/media"}
+    env = {**GOOD_ENV, **S3_ENV, "S3_PUBLIC_URL": "http://xiangyue.example.cn/media"}
     result = run_production(PROBE, env)
     assert result.returncode != 0
     assert "S3_PUBLIC_URL must be an https:// address" in result.stderr
@@ -164,7 +155,7 @@ def test_production_logs_are_json_lines_on_stdout():
         "except ZeroDivisionError:\n"
         "    log.exception('failed')\n"
     )
-    result = run_production(code, BASE_ENV)
+    result = run_production(code, GOOD_ENV)
     assert result.returncode == 0, result.stderr
     lines = [json.loads(x) for x in result.stdout.splitlines() if x.strip()]
     assert [x["message"] for x in lines] == ["村民 logged", "failed"]

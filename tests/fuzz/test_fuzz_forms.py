@@ -14,13 +14,12 @@ import inspect
 import os
 import zlib
 
-from django.urls import URLPattern, URLResolver, get_resolver
-
 import pytest
 from hypothesis import HealthCheck, given, seed, settings
 
 from tests.fuzz.forms import FORMS, NOT_FUZZED, Form
 from tests.fuzz.runner import Outcome, base_example, examples, send
+from tests.urlconf import walk_urlconf
 
 pytestmark = pytest.mark.django_db
 
@@ -42,19 +41,6 @@ FUZZ = _settings(7)
 NOISE = _settings(2)
 # Admin interfaces are Django's and Wagtail's own; their forms are not ours.
 SKIPPED_PREFIXES = ("cms/", "django-admin/", "documents/")
-
-
-def _walk(patterns, prefix="", namespace=""):
-    for p in patterns:
-        route = prefix + str(p.pattern)
-        if isinstance(p, URLResolver):
-            inner = namespace
-            if p.namespace:
-                inner = f"{namespace}:{p.namespace}" if namespace else p.namespace
-            yield from _walk(p.url_patterns, route, inner)
-        elif isinstance(p, URLPattern):
-            name = f"{namespace}:{p.name}" if namespace else p.name
-            yield route, name, p.callback
 
 
 def _takes_post(callback) -> bool:
@@ -82,8 +68,8 @@ def _takes_post(callback) -> bool:
 def post_endpoints() -> set[str]:
     return {
         name
-        for route, name, callback in _walk(get_resolver().url_patterns)
-        if not route.startswith(SKIPPED_PREFIXES) and _takes_post(callback)
+        for route, name, pattern in walk_urlconf()
+        if not route.startswith(SKIPPED_PREFIXES) and _takes_post(pattern.callback)
     }
 
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.urlconf import walk_urlconf
 
 LOGIN_PATHS = ("/accounts/login/", "/cms/login/", "/django-admin/login/")
 WRITE = re.compile(
@@ -35,19 +36,6 @@ class Route:
         return self.route.startswith(("cms/", "django-admin/"))
 
 
-def _walk(patterns, prefix="", namespace=""):
-    for p in patterns:
-        route = prefix + str(p.pattern)
-        if isinstance(p, URLResolver):
-            ns = namespace
-            if p.namespace:
-                ns = f"{namespace}:{p.namespace}" if namespace else p.namespace
-            yield from _walk(p.url_patterns, route, ns)
-        elif isinstance(p, URLPattern):
-            name = p.name and (f"{namespace}:{p.name}" if namespace else p.name)
-            yield route, name, p
-
-
 def _arguments(route: str) -> tuple[str, ...]:
     names = re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", route)
     named = tuple(a or b for a, b in names)
@@ -58,7 +46,7 @@ def _arguments(route: str) -> tuple[str, ...]:
 def routes() -> list[Route]:
     """Every URL pattern of the project, however deep its include."""
     found = []
-    for route, name, pattern in _walk(get_resolver().url_patterns):
+    for route, name, pattern in walk_urlconf():
         found.append(
             Route(
                 key=name or route,
