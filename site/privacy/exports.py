@@ -17,6 +17,7 @@ from privacy import selectors
 from privacy.tables import KINDS, TABLES, Table
 from privacy.tables.format import when
 from roster.columns import neutralize
+from roster.exports import text_cell
 
 WORKBOOK_NAME = "data.xlsx"
 README_NAME = "README.txt"
@@ -140,7 +141,6 @@ def _sheet_title(title: str, used: set[str]) -> str:
 
 def tables_workbook(tables: Iterable[Table], *, readme: str) -> bytes:
     import openpyxl
-    from openpyxl.cell import WriteOnlyCell
 
     workbook = openpyxl.Workbook(write_only=True)
     used: set[str] = set()
@@ -151,16 +151,12 @@ def tables_workbook(tables: Iterable[Table], *, readme: str) -> bytes:
         sheet = workbook.create_sheet(title=_sheet_title(table.title, used))
         sheet.append([_cell_value(label) for _key, label in table.columns])
         for row in table.rows:
-            cells = []
-            for key, _label in table.columns:
-                value = _cell_value(row.get(key))
-                cell = WriteOnlyCell(sheet, value=value)
-                if isinstance(value, str):
-                    # Text stays text: nothing a person typed runs as a formula.
-                    cell.data_type = "s"
-                    cell.number_format = "@"
-                cells.append(cell)
-            sheet.append(cells)
+            sheet.append(
+                [
+                    text_cell(sheet, _cell_value(row.get(key)))
+                    for key, _label in table.columns
+                ]
+            )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -31,9 +31,21 @@ def roster_row(membership) -> list:
     return [neutralize(values[key]) for key in HEADERS]
 
 
+def text_cell(sheet, value):
+    """A write-only cell; a string stays text, even when it looks like a number or
+    a formula: phones and household numbers keep their leading zeros, and nothing a
+    person typed runs."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+        cell.number_format = "@"
+    return cell
+
+
 def roster_workbook(*, village: Village) -> tuple[bytes, int]:
     import openpyxl
-    from openpyxl.cell import WriteOnlyCell
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(title="花名册")
@@ -42,15 +54,7 @@ def roster_workbook(*, village: Village) -> tuple[bytes, int]:
     for membership in roster_for_export(village=village):
         cells = []
         for value in roster_row(membership):
-            if value == "":
-                value = None
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                # Text, even when it looks like a number or formula: phones and
-                # household numbers keep their leading zeros and stay inert.
-                cell.data_type = "s"
-                cell.number_format = "@"
-            cells.append(cell)
+            cells.append(text_cell(sheet, None if value == "" else value))
         sheet.append(cells)
         count += 1
     buffer = io.BytesIO()
