@@ -1,6 +1,10 @@
 """factory_boy factories for the shared apps; other apps keep theirs beside their tests."""
 
+from django.conf import settings as django_settings
 from django.utils import timezone
+
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Collection, Locale, Page
 
 import factory
 
@@ -73,3 +77,25 @@ class SupervisorFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     area = factory.SubFactory(AreaFactory)
+
+
+def wagtail_roots():
+    """A transactional test before this one (in this run or, with --reuse-db, the
+    last) may have flushed the rows that Wagtail's migrations made."""
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(
+            django_settings.LANGUAGE_CODE
+        )
+    )
+    if Page.get_first_root_node() is None:
+        Page.add_root(title="Root", slug="root")
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+
+
+def double_tap_window_passes():
+    """The same form sent again from now on is a new request, not a double tap
+    (operations.submissions): what a person does minutes later."""
+    from operations.models import Submission
+
+    Submission.objects.all().delete()

@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Anonymous readers of the public pages get cached HTML (cms_home.cache).
     "cms_home.cache.PublicPageCacheMiddleware",
+    # The same form sent twice at once (a double tap) gets the first answer
+    # (operations.submissions). Last, so that CSRF has been checked.
+    "operations.submissions.SubmitOnceMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

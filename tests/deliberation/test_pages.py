@@ -11,10 +11,19 @@ from django.utils.translation import override
 import pytest
 
 from audit.models import AuditEntry
-from deliberation.models import Ballot, Comment, Meeting, Participation, Rating, Topic
+from deliberation.models import (
+    Ballot,
+    Comment,
+    CommentReport,
+    Meeting,
+    Participation,
+    Rating,
+    Topic,
+)
 from deliberation.services.comments import comment_add, comment_hide
 from deliberation.services.topics import topic_set_phase
 from tests.deliberation.factories import make_vote
+from tests.factories import double_tap_window_passes
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +164,14 @@ def test_report_page_and_double_report(as_, village, topic, resident, household_
     comment = comment_add(topic=topic, by=resident, body="x")
     c = as_(household_rep)
     assert c.get(url("comment_report", village, pk=comment.pk)).status_code == 200
-    assert c.post(url("comment_report", village, pk=comment.pk)).status_code == 302
+    first = c.post(url("comment_report", village, pk=comment.pk))
+    assert first.status_code == 302
+    # At once again: a double tap, answered like the first (operations.submissions).
+    again = c.post(url("comment_report", village, pk=comment.pk))
+    assert (again.status_code, again["Location"]) == (302, first["Location"])
+    assert CommentReport.objects.filter(comment=comment).count() == 1
+    # Later again: the service refuses a second report by the same person.
+    double_tap_window_passes()
     assert c.post(url("comment_report", village, pk=comment.pk)).status_code == 400
 
 
@@ -379,6 +395,7 @@ def test_proposal_cosign_and_answer_pages(
     assert (
         as_(household_rep).post(url("cosign", village, pk=topic.pk)).status_code == 302
     )
+    double_tap_window_passes()
     assert (
         as_(household_rep).post(url("cosign", village, pk=topic.pk)).status_code == 400
     )

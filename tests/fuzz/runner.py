@@ -18,9 +18,10 @@ from accounts import sms
 from tests.fuzz.fields import MISSING, Field, File, Items, Upload, nasty_text
 from tests.fuzz.forms import Form
 
-# Bookkeeping that any request may touch: the session (messages, login state)
-# and the cache table when the cache lives in the database.
-BOOKKEEPING = frozenset({"django_session", "xiangyue_cache"})
+# Bookkeeping that any request may touch: the session (messages, login state),
+# the cache table when the cache lives in the database, and the double-tap
+# guard's row of the person (operations.submissions).
+BOOKKEEPING = frozenset({"django_session", "xiangyue_cache", "operations_submission"})
 BOUNDARY = "----xiangyue-fuzz-7MA4YWxkTrZu0gW"
 MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"
 URLENCODED = "application/x-www-form-urlencoded"
@@ -247,14 +248,8 @@ def send(form: Form, w, example: Example) -> Outcome:
             if form.method == "get":
                 query = urlencode(example.pairs).decode()
                 response = client.get(f"{path}?{query}" if query else path)
-            elif example.encoding == "multipart":
-                response = client.generic(
-                    "POST", path, multipart(example.pairs), content_type=MULTIPART
-                )
             else:
-                response = client.generic(
-                    "POST", path, urlencode(example.pairs), content_type=URLENCODED
-                )
+                response = _post(client, path, example)
         outcome = Outcome(
             response.status_code,
             persisted_writes(queries.captured_queries),
@@ -262,3 +257,37 @@ def send(form: Form, w, example: Example) -> Outcome:
         )
         transaction.set_rollback(True)
     return outcome
+
+
+def _post(client: Client, path: str, example: Example):
+    if example.encoding == "multipart":
+        body, content_type = multipart(example.pairs), MULTIPART
+    else:
+        body, content_type = urlencode(example.pairs), URLENCODED
+    return client.generic("POST", path, body, content_type=content_type)
+
+
+def send_twice(form: Form, w, example: Example) -> tuple[Outcome, Outcome]:
+    """The same request twice from one browser (a double tap that arrives after
+    the first answer), inside a savepoint that is rolled back afterwards."""
+    outcomes = []
+    with transaction.atomic():
+        cache.clear()
+        sms.outbox.clear()
+        client = Client()
+        client.force_login(getattr(w, form.role))
+        if form.prepare:
+            form.prepare(client, w)
+        path = form.build_path(w, example.kwargs)
+        for _copy in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                response = _post(client, path, example)
+            outcomes.append(
+                Outcome(
+                    response.status_code,
+                    persisted_writes(queries.captured_queries),
+                    response.get("Location", ""),
+                )
+            )
+        transaction.set_rollback(True)
+    return outcomes[0], outcomes[1]

@@ -17,11 +17,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
-from wagtail.models import Collection, Locale, Page
 
 import pytest
 
@@ -41,7 +39,12 @@ from points.services.ledger import ledger_record_deed, ledger_spend
 from roster.models import RosterImport
 from tests.cms_home.fixtures import body, child, publish
 from tests.deliberation.factories import TopicFactory, make_vote, residents
-from tests.factories import GridFactory, MembershipFactory, VillageFactory
+from tests.factories import (
+    GridFactory,
+    MembershipFactory,
+    VillageFactory,
+    wagtail_roots,
+)
 from tests.operations.conftest import connected_to
 from tests.points.factories import (
     RuleBookFactory,
@@ -69,20 +72,6 @@ def machine(settings, monkeypatch, folder):
     monkeypatch.setattr(
         RosterImport._meta.get_field("file"), "storage", storages["roster"]
     )
-
-
-def wagtail_roots():
-    """A transactional test before this one (in this run or, with --reuse-db, the
-    last) may have flushed the rows that Wagtail's migrations made."""
-    Locale.objects.get_or_create(
-        language_code=get_supported_content_language_variant(
-            django_settings.LANGUAGE_CODE
-        )
-    )
-    if Page.get_first_root_node() is None:
-        Page.add_root(title="Root", slug="root")
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
 
 
 def little_world():

@@ -20,7 +20,8 @@ WRITE = re.compile(
 )
 # Bookkeeping that any request may write: the session, and the rate limits and
 # caches when they live in the database.
-BOOKKEEPING = {"django_session", "django_cache"}
+# The double-tap guard keeps a row a person (operations.submissions).
+BOOKKEEPING = {"django_session", "django_cache", "operations_submission"}
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from points.models import Entry
 from reports import services
 from reports.models import ReportEvent
 from reports.services import ReportError, report_award_points, report_to_topic
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, double_tap_window_passes
 from tests.points.factories import RuleBookFactory, RuleCategoryFactory, RuleItemFactory
 from tests.reports.factories import closed_report, file_report
 
@@ -52,6 +52,7 @@ def test_suggestion_with_enough_me_too_becomes_a_topic(
     assert report.number in topic.description
     assert report.events.filter(kind=ReportEvent.Step.TOPIC).exists()
     assert AuditEntry.objects.filter(action="reports.to_topic").exists()
+    double_tap_window_passes()
     again = client.post(f"/v/{village.slug}/reports/{report.pk}/topic/")
     assert again.status_code == 400
     assert Topic.objects.count() == 1

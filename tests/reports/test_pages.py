@@ -12,6 +12,7 @@ import pytest
 
 from reports import services
 from reports.models import Rating, Report, ReportPhoto, Status
+from tests.factories import double_tap_window_passes
 from tests.reports.conftest import image_bytes
 from tests.reports.factories import assigned_report, closed_report, due, file_report
 
@@ -295,6 +296,7 @@ def test_me_too_page_flow(client, village, resident, neighbour):
     report = file_report(village, resident, is_public=True)
     client.force_login(neighbour)
     assert client.post(url("me_too", village, pk=report.pk)).status_code == 302
+    double_tap_window_passes()
     again = client.post(url("me_too", village, pk=report.pk))
     assert again.status_code == 400
     assert report.me_too.count() == 1
@@ -305,6 +307,7 @@ def test_departments_and_settings_pages(client, village, committee):
     assert client.get(url("departments", village)).status_code == 200
     response = client.post(url("departments", village), {"name": "派出所"})
     assert response.status_code == 302
+    double_tap_window_passes()
     dup = client.post(url("departments", village), {"name": "派出所"})
     assert dup.status_code == 400
     empty = client.post(url("departments", village), {"name": ""})

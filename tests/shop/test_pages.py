@@ -10,6 +10,7 @@ import pytest
 from audit.models import AuditEntry
 from points.shop.models import Product, Shop, Voucher
 from points.shop.services.vouchers import voucher_create
+from tests.factories import double_tap_window_passes
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +101,10 @@ def test_scan_confirm_and_receipt(
     assert done.status_code == 302
     receipt = client.get(done["Location"])
     assert receipt.status_code == 200 and "食用油" in receipt.content.decode()
-    # The second confirm names when and where it was redeemed.
+    # A double tap answers the receipt again.
+    assert client.post(confirm)["Location"] == done["Location"]
+    # A second confirm later names when and where it was redeemed.
+    double_tap_window_passes()
     again = client.post(confirm)
     assert again.status_code == 409 and "村口超市" in again.content.decode()
     # The villager's page is now the receipt.
@@ -176,6 +180,7 @@ def test_code_box_flow(client, village, rich, shop, oil, shopkeeper):
         {"code": voucher.code, "voucher": voucher.pk},
     )
     assert done.status_code == 302
+    double_tap_window_passes()
     again = client.post(
         url("redeem_code", village, shop=shop.slug),
         {"code": voucher.code, "voucher": voucher.pk},
@@ -218,6 +223,7 @@ def test_cancel_from_the_page(
     assert response.status_code == 302
     voucher.refresh_from_db()
     assert voucher.status == "cancelled"
+    double_tap_window_passes()
     again = client.post(url("voucher_cancel", village, pk=voucher.pk), follow=True)
     assert "Only a voucher waiting" in again.content.decode()
 
