@@ -373,3 +373,24 @@ def test_the_township_sees_overdue_proposals_of_its_villages_only(
             reverse("reports:township", kwargs={"village": village.slug})
         ).content.decode()
     assert "装路灯" not in body
+
+
+def test_the_tick_that_tells_is_scheduled_as_the_guide_says():
+    from pathlib import Path
+
+    from django.core.management import get_commands
+
+    deploy = Path(__file__).resolve().parents[2] / "config" / "deploy"
+    scheduled = [
+        line.split()
+        for line in (deploy / "crontab").read_text().splitlines()
+        if line.strip() and not line.startswith(("#", "CRON_TZ", "MAILTO", "J="))
+    ]
+    assert ["*/5", "*", "*", "*", "*", "$J", "deliberation_tick"] in scheduled
+    assert get_commands()["deliberation_tick"] == "deliberation"
+    row = next(
+        line
+        for line in (deploy / "DEPLOY.md").read_text().splitlines()
+        if "| `deliberation_tick` |" in line
+    )
+    assert "every 5 min" in row and "supervision committee" in row and "overdue" in row
