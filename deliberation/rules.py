@@ -62,6 +62,14 @@ def is_verified_resident(user, obj) -> bool:
 
 
 @rules.predicate
+def may_take_part(user, obj) -> bool:
+    """A verified adult resident: who may propose and co-sign (the law's rule)."""
+    from deliberation.selectors import participation_refusal
+
+    return participation_refusal(user=user, village=village_of(obj)) is None
+
+
+@rules.predicate
 def topic_open_for_comments(user, topic) -> bool:
     return topic.phase in COMMENT_PHASES
 
@@ -102,11 +110,9 @@ grid_worker = _on_village(is_grid_worker)
 rules.add_perm("deliberation.view", member | supervisor)
 # Topics: the committee raises them; verified residents propose and co-sign.
 rules.add_perm("deliberation.add_topic", committee)
-rules.add_perm("deliberation.propose_topic", is_verified_resident)
+rules.add_perm("deliberation.propose_topic", may_take_part)
 rules.add_perm("deliberation.manage_topic", committee)
-rules.add_perm(
-    "deliberation.cosign", is_verified_resident & topic_collects_cosignatures
-)
+rules.add_perm("deliberation.cosign", may_take_part & topic_collects_cosignatures)
 # Comments: verified residents, while the topic is open for them.
 rules.add_perm("deliberation.comment", is_verified_resident & topic_open_for_comments)
 rules.add_perm("deliberation.report_comment", member)

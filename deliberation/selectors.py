@@ -5,13 +5,27 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from deliberation.models import (
     Ballot,
     BallotChoice,
     Comment,
+    CoSignature,
     DeliberationSettings,
     Electorate,
     Participation,
@@ -32,9 +46,14 @@ def settings_for(village: Village) -> DeliberationSettings:
     return found or DeliberationSettings(village=village)
 
 
+def adult_cutoff_year_on(moment) -> int:
+    """The latest year of birth of an adult at ``moment``. Only the year of birth
+    is known: whoever turns 18 in that (China-time) year counts as an adult."""
+    return timezone.localtime(moment).year - ADULT_AGE
+
+
 def adult_cutoff_year(vote: Vote) -> int:
-    # Only the year of birth is known: whoever turns 18 in the vote's year votes.
-    return timezone.localtime(vote.opens_at).year - ADULT_AGE
+    return adult_cutoff_year_on(vote.opens_at)
 
 
 def eligible_memberships(vote: Vote) -> QuerySet[Membership]:
@@ -184,7 +203,7 @@ def topics_for_village(*, village: Village, phase: str | None = None):
         Topic.objects.filter(village=village)
         .annotate(
             comment_count=Count("comments", distinct=True),
-            cosign_count=Count("cosignatures", distinct=True),
+            cosign_count=valid_cosign_count_expression(),
         )
         .order_by("-created_at")
     )
@@ -221,7 +240,8 @@ def topic_for_page(*, village: Village, pk: int) -> Topic:
         Topic.objects.filter(village=village)
         .select_related("village", "created_by")
         .annotate(
-            cosign_count=Count("cosignatures", distinct=True),
+            cosign_count=valid_cosign_count_expression(),
+            cosign_total=Count("cosignatures", distinct=True),
             rating_average=Avg("ratings__stars"),
             rating_count=Count("ratings", distinct=True),
         )
@@ -246,9 +266,148 @@ def _ratings():
     return Rating.objects.select_related("user").order_by("-created_at")
 
 
+# -- Residents' proposals: who takes part, which signatures count, the clock --
+
+
+def participation_refusal(
+    *, user, village: Village, now=None
+) -> ValidationError | None:
+    """Why ``user`` may not propose a topic or co-sign one in ``village``, or None.
+
+    The law's rule for taking part in the village's self-government (村民委员会
+    组织法 第十三条, the same rule as the electorate of a residents' vote): a
+    villager of 18 or over, here a resident of the village the committee has
+    verified. Rules, services and pages all ask here, so they cannot disagree.
+    """
+    membership = membership_for(user, village)
+    if membership is None or not membership.is_resident:
+        return ValidationError(
+            _("Only verified residents of this village can do this."),
+            code="not_resident",
+        )
+    if membership.verified_at is None:
+        return ValidationError(
+            _(
+                "The committee has not yet verified that you live in this village. "
+                "Once it has, you can propose and co-sign."
+            ),
+            code="not_verified",
+        )
+    if membership.birth_year is None:
+        return ValidationError(
+            _(
+                "Your year of birth is not on the village roster. Ask the committee "
+                "to add it; then you can propose and co-sign."
+            ),
+            code="no_birth_year",
+        )
+    if membership.birth_year > adult_cutoff_year_on(now or timezone.now()):
+        return ValidationError(
+            _(
+                "Only villagers aged 18 or over can propose or co-sign. You were "
+                "born in %(born)s, so you can from the year %(adult)s on."
+            )
+            % {
+                "born": membership.birth_year,
+                "adult": membership.birth_year + ADULT_AGE,
+            },
+            code="minor",
+        )
+    return None
+
+
+def valid_cosignatures() -> QuerySet[CoSignature]:
+    """Co-signatures that still count: the signer is still a verified resident of
+    the topic's village, and was an adult in the year they signed.
+
+    A signature is kept when it lapses (the record of who signed stays), but it no
+    longer counts: someone who left the village, or whose verification the
+    committee withdrew, is not among those who may ask the village for anything.
+    """
+    return CoSignature.objects.annotate(signed_year=ExtractYear("created_at")).filter(
+        Exists(
+            Membership.objects.filter(
+                user_id=OuterRef("user_id"),
+                village_id=OuterRef("topic__village_id"),
+                left_at__isnull=True,
+                verified_at__isnull=False,
+                is_resident=True,
+                birth_year__lte=OuterRef("signed_year") - ADULT_AGE,
+            )
+        )
+    )
+
+
+def valid_cosign_count(topic: Topic) -> int:
+    return valid_cosignatures().filter(topic=topic).count()
+
+
+def valid_cosign_count_expression() -> Coalesce:
+    """The count of valid co-signatures as an annotation on a Topic query."""
+    counted = (
+        valid_cosignatures()
+        .filter(topic_id=OuterRef("pk"))
+        .order_by()
+        .values("topic_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _awaiting_answer(topic: Topic) -> bool:
+    return (
+        topic.phase == Phase.PROPOSED
+        and topic.answer_due is not None
+        and topic.answered_at is None
+    )
+
+
 def answer_countdown(topic: Topic, *, now=None) -> int | None:
-    """Whole days left for the committee to answer a co-signed proposal."""
-    if topic.answer_due is None or topic.answered_at is not None:
+    """Whole days left for the committee to answer a co-signed proposal (a part
+    of a day counts as a day, so never 0); None once the time is up."""
+    if not _awaiting_answer(topic):
         return None
     seconds = (topic.answer_due - (now or timezone.now())).total_seconds()
-    return max(0, math.ceil(seconds / 86400))
+    if seconds <= 0:
+        return None
+    return math.ceil(seconds / 86400)
+
+
+def answer_overdue_days(topic: Topic, *, now=None) -> int | None:
+    """Calendar days (China time) since the answer fell due: 0 on the due day
+    itself once its hour has passed, 1 the day after; None if not overdue.
+
+    Days on the calendar, because that is how a villager counts 逾期 N 天 from
+    the date on the notice board."""
+    now = now or timezone.now()
+    if not _awaiting_answer(topic) or now < topic.answer_due:
+        return None
+    return (timezone.localdate(now) - timezone.localdate(topic.answer_due)).days
+
+
+def overdue_proposals_q(now) -> Q:
+    """Proposals past the committee's time to answer, and not answered."""
+    return Q(
+        phase=Phase.PROPOSED,
+        answer_due__isnull=False,
+        answer_due__lte=now,
+        answered_at__isnull=True,
+    )
+
+
+OVERDUE_LIST_MAX = 200
+
+
+def overdue_proposals_for_areas(*, area_ids, now=None) -> list[Topic]:
+    """The township's list: every overdue proposal in its villages, the longest
+    overdue first, each with ``days_overdue``. One query."""
+    now = now or timezone.now()
+    topics = list(
+        Topic.objects.filter(overdue_proposals_q(now), village__area_id__in=area_ids)
+        .select_related("village")
+        .order_by("answer_due", "pk")[:OVERDUE_LIST_MAX]
+    )
+    for topic in topics:
+        topic.days_overdue = answer_overdue_days(topic, now=now)
+    return topics

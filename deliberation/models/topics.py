@@ -100,6 +100,11 @@ class Topic(models.Model):
     # A proposal with enough co-signers must be answered by this time.
     answer_due = models.DateTimeField(_("answer due"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # When the committee and the supervision committee were told that the answer
+    # is overdue: claimed by a conditional update, so they are told only once.
+    overdue_notified_at = models.DateTimeField(
+        _("told the answer is overdue"), null=True, blank=True, editable=False
+    )
     answer = models.TextField(_("the committee's answer"), blank=True, max_length=4000)
     decision = models.TextField(_("decision"), blank=True, max_length=10000)
     decision_published_at = models.DateTimeField(

@@ -6,13 +6,19 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from deliberation.models import CoSignature, Phase, PhaseDate, Topic
 from deliberation.page_cache import topic_changed
-from deliberation.selectors import settings_for
+from deliberation.selectors import (
+    overdue_proposals_q,
+    participation_refusal,
+    settings_for,
+    valid_cosign_count,
+)
 from notifications.models import Kind
 from notifications.services import notify
 from villages.access import membership_for
@@ -29,6 +35,12 @@ def _verified_resident(user, village) -> Membership:
     return membership
 
 
+def _may_take_part(user, village, now: dt.datetime | None = None) -> None:
+    refusal = participation_refusal(user=user, village=village, now=now)
+    if refusal is not None:
+        raise refusal
+
+
 def _residents(village):
     return [
         m.user
@@ -43,6 +55,16 @@ def _committee(village):
         m.user
         for m in Membership.objects.active()
         .filter(village=village, is_committee=True)
+        .select_related("user")
+    ]
+
+
+def _committee_and_monitors(village):
+    """The committee, and the supervision committee that watches it (村务监督委员会)."""
+    return [
+        m.user
+        for m in Membership.objects.active()
+        .filter(Q(is_committee=True) | Q(is_monitor=True), village=village)
         .select_related("user")
     ]
 
@@ -91,7 +113,7 @@ def topic_create(
 
 @transaction.atomic
 def topic_propose(*, village: Village, by, title: str, description: str) -> Topic:
-    _verified_resident(by, village)
+    _may_take_part(by, village)
     return Topic.objects.create(
         village=village,
         title=title,
@@ -104,9 +126,12 @@ def topic_propose(*, village: Village, by, title: str, description: str) -> Topi
 
 @transaction.atomic
 def topic_cosign(*, topic: Topic, by) -> int:
-    """联名. Returns the number of co-signers; the Nth starts the committee's clock."""
+    """联名. Returns the number of valid co-signatures; the Nth starts the
+    committee's clock, which then runs even if signatures lapse later (or the
+    committee, which verifies residents, could stop it by un-verifying one)."""
+    now = timezone.now()
     topic_changed(topic.pk)
-    _verified_resident(by, topic.village)
+    _may_take_part(by, topic.village, now)
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
     if topic.phase != Phase.PROPOSED:
         raise ValidationError(_("This proposal no longer collects co-signatures."))
@@ -114,13 +139,16 @@ def topic_cosign(*, topic: Topic, by) -> int:
         raise ValidationError(_("You proposed this topic; others co-sign it."))
     try:
         with transaction.atomic():
-            CoSignature.objects.create(topic=topic, user=by)
+            # The signing time decides whether the signer was an adult then.
+            CoSignature.objects.create(topic=topic, user=by, created_at=now)
     except IntegrityError:
-        raise ValidationError(_("You have already co-signed this proposal.")) from None
-    count = topic.cosignatures.count()
+        raise ValidationError(
+            _("You have already co-signed this proposal."), code="already_cosigned"
+        ) from None
+    count = valid_cosign_count(topic)
     rules = settings_for(topic.village)
     if count >= rules.cosign_threshold and topic.answer_due is None:
-        topic.answer_due = timezone.now() + dt.timedelta(days=rules.answer_days)
+        topic.answer_due = now + dt.timedelta(days=rules.answer_days)
         topic.save(update_fields=["answer_due"])
         notify(
             recipients=_committee(topic.village),
@@ -130,6 +158,48 @@ def topic_cosign(*, topic: Topic, by) -> int:
             village=topic.village,
         )
     return count
+
+
+def proposals_notify_overdue(*, now: dt.datetime | None = None) -> int:
+    """Tell the committee and the supervision committee that a co-signed
+    proposal's answer is overdue: once per proposal. Run by ``deliberation_tick``.
+
+    Once whatever the number of runs, even two at the same instant: each proposal
+    is claimed by a conditional UPDATE (... WHERE overdue_notified_at IS NULL). On
+    PostgreSQL the second of two concurrent updates waits for the first to commit,
+    re-reads the row and matches nothing. The claim and the messages commit
+    together, so a failed run leaves the proposal to the next one. Returns how
+    many proposals this run told of.
+    """
+    now = now or timezone.now()
+    pending = list(
+        Topic.objects.filter(
+            overdue_proposals_q(now), overdue_notified_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    told = 0
+    for pk in pending:
+        with transaction.atomic():
+            claimed = Topic.objects.filter(
+                overdue_proposals_q(now), pk=pk, overdue_notified_at__isnull=True
+            ).update(overdue_notified_at=now)
+            if not claimed:
+                continue
+            topic = Topic.objects.select_related("village").get(pk=pk)
+            topic_changed(pk)
+            due = timezone.localtime(topic.answer_due)
+            notify(
+                recipients=_committee_and_monitors(topic.village),
+                kind=Kind.DELIBERATION,
+                title=_("A proposal's answer is overdue: %(title)s")
+                % {"title": topic.title},
+                body=_("The committee was to answer by %(due)s.")
+                % {"due": f"{due:%Y-%m-%d %H:%M}"},
+                url=topic.get_absolute_url(),
+                village=topic.village,
+            )
+        told += 1
+    return told
 
 
 @transaction.atomic

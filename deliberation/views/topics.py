@@ -93,21 +93,46 @@ class TopicCreateView(DeliberationView):
         return redirect(topic.get_absolute_url())
 
 
+def _refused_participation(view, back: str, topic: Topic | None = None):
+    """Refuse someone who may not propose or co-sign, saying why in words."""
+    user = view.request.user
+    refusal = selectors.participation_refusal(user=user, village=view.village)
+    if refusal is None and topic is not None:
+        if topic.created_by_id == user.pk:
+            refusal = ValidationError(_("You proposed this topic; others co-sign it."))
+        else:
+            refusal = ValidationError(
+                _("This proposal no longer collects co-signatures.")
+            )
+    return view.refuse(error_text(refusal), back=back, status=403)
+
+
 class TopicProposeView(DeliberationView):
     def get(self, request, village):
-        self.require("deliberation.propose_topic", self.village)
+        if not request.user.has_perm("deliberation.propose_topic", self.village):
+            return _refused_participation(self, back=self.back())
         return self.form_page("deliberation/propose_form.html", form=ProposalForm())
 
+    def back(self) -> str:
+        return reverse("deliberation:topics", kwargs={"village": self.village.slug})
+
     def post(self, request, village):
-        self.require("deliberation.propose_topic", self.village)
+        if not request.user.has_perm("deliberation.propose_topic", self.village):
+            return _refused_participation(self, back=self.back())
         form = ProposalForm(request.POST)
         if not form.is_valid():
             return self.form_page(
                 "deliberation/propose_form.html", form=form, status=400
             )
-        topic = topic_services.topic_propose(
-            village=self.village, by=request.user, **form.cleaned_data
-        )
+        try:
+            topic = topic_services.topic_propose(
+                village=self.village, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+            return self.form_page(
+                "deliberation/propose_form.html", form=form, status=400
+            )
         return redirect(topic.get_absolute_url())
 
 
@@ -133,7 +158,12 @@ class TopicDetailView(DeliberationView):
             votes=page.votes,
             comment_form=CommentForm(),
             countdown=selectors.answer_countdown(topic),
+            overdue_days=selectors.answer_overdue_days(topic),
+            cosign_refusal=self.cosign_refusal(
+                topic, has("deliberation.cosign", topic)
+            ),
             cosign_threshold=page.cosign_threshold,
+            cosign_lapsed=getattr(topic, "cosign_total", 0) - topic.cosign_count,
             comments_html=_comments_html(request, topic, rights),
             **rights,
             can_cosign=has("deliberation.cosign", topic),
@@ -145,6 +175,16 @@ class TopicDetailView(DeliberationView):
             decision_form=DecisionForm(initial={"decision": topic.decision}),
             progress_percent=page.progress_percent,
         )
+
+    def cosign_refusal(self, topic, can_cosign: bool) -> str:
+        """Why a member who may not co-sign cannot, in words, beside the count."""
+        user = self.request.user
+        if can_cosign or topic.phase != Phase.PROPOSED or self.membership is None:
+            return ""
+        if topic.created_by_id == user.pk:
+            return ""
+        refusal = selectors.participation_refusal(user=user, village=self.village)
+        return error_text(refusal) if refusal is not None else ""
 
 
 def _comments_html(request, topic, rights) -> str:
@@ -197,7 +237,10 @@ def _timeline(topic):
 class CosignView(DeliberationView):
     def post(self, request, village, pk):
         topic = self.topic(pk)
-        self.require("deliberation.cosign", topic)
+        if not request.user.has_perm("deliberation.cosign", topic):
+            return _refused_participation(
+                self, back=topic.get_absolute_url(), topic=topic
+            )
         try:
             topic_services.topic_cosign(topic=topic, by=request.user)
         except ValidationError as e:

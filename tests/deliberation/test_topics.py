@@ -70,7 +70,8 @@ def test_a_proposal_needs_n_cosigners_then_the_committee_has_days_to_answer(
     assert proposal.answer_due == start + dt.timedelta(days=10)
     assert Notification.objects.filter(recipient=committee).exists()
     assert answer_countdown(proposal, now=start + dt.timedelta(days=3, hours=1)) == 7
-    assert answer_countdown(proposal, now=start + dt.timedelta(days=11)) == 0
+    # Past the due time it is no countdown ("within 0 days") but overdue.
+    assert answer_countdown(proposal, now=start + dt.timedelta(days=11)) is None
     with pytest.raises(ValidationError):
         topic_cosign(topic=proposal, by=signers[0])  # once each
 

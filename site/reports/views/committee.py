@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deliberation.selectors import overdue_proposals_for_areas
 from reports import charts, exports, selectors, services
 from reports.figures import monthly_figures, total
 from reports.forms import DepartmentForm, SettingsForm
@@ -209,7 +210,8 @@ class FiguresExportView(FiguresView):
 
 
 class TownshipView(ReportsView):
-    """The township sees what its villages escalated, and every village's figures."""
+    """The township sees what its villages escalated, residents' proposals whose
+    answer is overdue, and every village's figures."""
 
     permission_required = "reports.view_township"
 
@@ -240,6 +242,7 @@ class TownshipView(ReportsView):
             rows=rows,
             area_total=total(all_months, label_month=dt.date(year, 1, 1)),
             escalated=page,
+            overdue_proposals=overdue_proposals_for_areas(area_ids=area_ids),
             **_charts(all_months),
         )
 
