@@ -63,10 +63,13 @@ class ReportForm(forms.Form):
         label=_("Photos (up to %(count)s)") % {"count": MAX_PHOTOS},
     )
     place = forms.CharField(
-        label=_("Where? (optional)"),
+        label=_("Where is the problem? (optional)"),
         max_length=200,
         required=False,
-        help_text=_("For example: the bridge at the east end of the village."),
+        help_text=_(
+            "Where the problem is, for example: the bridge at the east end of the "
+            "village. If neighbours may see the report, they see this too."
+        ),
     )
     latitude = forms.DecimalField(
         label=_("Latitude"),
@@ -86,8 +89,9 @@ class ReportForm(forms.Form):
         label=_("Neighbours may see it (without my name or phone)"),
         required=False,
         help_text=_(
-            "Then others with the same problem can add “me too” instead of "
-            "filing again."
+            "Neighbours then see what kind of report it is, what you wrote, the "
+            "place you typed and the photos; never your name, phone or grid. "
+            "Others with the same problem can add “me too” instead of filing again."
         ),
     )
 
@@ -230,6 +234,13 @@ class SettingsForm(forms.Form):
         label=_("“Me too” needed to make a suggestion a topic"),
         min_value=1,
         max_value=1000,
+    )
+    remind_every_days = forms.IntegerField(
+        label=_("Remind the handler again every … days while a report is overdue"),
+        min_value=1,
+        max_value=365,
+        required=False,
+        help_text=_("Leave empty to remind once for each due date."),
     )
 
 

@@ -66,6 +66,11 @@ class ReportSettings(models.Model):
     topic_threshold = models.PositiveSmallIntegerField(
         _("“me too” needed to make a suggestion a topic"), default=5
     )
+    # Empty: the handler of an overdue report is told once for each due date
+    # and handler; a number: told again after that many days while overdue.
+    remind_every_days = models.PositiveSmallIntegerField(
+        _("remind again every … days while overdue"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("report settings")
@@ -78,6 +83,11 @@ class ReportSettings(models.Model):
             models.CheckConstraint(
                 condition=Q(topic_threshold__gte=1),
                 name="reports_settings_topic_threshold",
+            ),
+            models.CheckConstraint(
+                condition=Q(remind_every_days__isnull=True)
+                | Q(remind_every_days__gte=1, remind_every_days__lte=365),
+                name="reports_settings_remind_every_days_range",
             ),
         ]
 
@@ -205,6 +215,11 @@ class Report(models.Model):
     escalated_at = models.DateTimeField(
         _("escalated to the township"), null=True, blank=True
     )
+    # 督办 reminders: which overdue step (due date and handler) the handler was
+    # last told of, and on which day; a run changes them only where they differ,
+    # so two runs of the reminder (or two at once) tell once.
+    reminded_for = models.CharField(_("reminded of"), max_length=40, blank=True)
+    reminded_on = models.DateField(_("reminded on"), null=True, blank=True)
     topic = models.ForeignKey(
         "deliberation.Topic",
         verbose_name=_("deliberation topic"),
@@ -290,6 +305,22 @@ class Report(models.Model):
             self.status in HANDLED_STATUSES
             and self.due_on is not None
             and self.due_on < timezone.localdate()
+        )
+
+    @property
+    def reminder_step(self) -> str:
+        """The overdue step a reminder is about: a new due date or a new
+        handler is a new step."""
+        return f"{self.due_on}|u{self.assignee_id or ''}|d{self.department_id or ''}"
+
+    @property
+    def failed_twice(self) -> bool:
+        """Answered, reopened after a 差评, answered again and still rated
+        dissatisfied: the village could not settle it."""
+        return (
+            self.status == Status.RATED
+            and self.rating == Rating.DISSATISFIED
+            and self.reopened_at is not None
         )
 
     @property

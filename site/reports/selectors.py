@@ -20,6 +20,7 @@ from reports.models import (
     Department,
     Kind,
     MeToo,
+    Rating,
     Report,
     ReportEvent,
     ReportPhoto,
@@ -177,6 +178,22 @@ def escalated_for_areas(*, area_ids) -> QuerySet[Report]:
             village__area_id__in=area_ids, escalated_at__isnull=False
         ).select_related("village", "assignee", "department")
     ).order_by("-escalated_at", "-pk")
+
+
+def failed_twice_for_areas(*, area_ids) -> QuerySet[Report]:
+    """Reports the village answered twice and the filer rated dissatisfied
+    twice, not yet passed to the township: the township asks the village why."""
+    return (
+        Report.objects.filter(
+            village__area_id__in=area_ids,
+            status=Status.RATED,
+            rating=Rating.DISSATISFIED,
+            reopened_at__isnull=False,
+            escalated_at__isnull=True,
+        )
+        .select_related("village")
+        .order_by("rated_at", "pk")
+    )
 
 
 def villages_of_areas(*, area_ids) -> QuerySet[Village]:

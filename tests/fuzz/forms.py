@@ -831,6 +831,7 @@ FORMS: list[Form] = [
             "action": Fixed(value="settings"),
             "due_days": Int(1, 365, value=7),
             "topic_threshold": Int(1, 1000, value=10),
+            "remind_every_days": Int(1, 365, required=False, value=3),
         },
         kwargs=v(),
         variant="settings",

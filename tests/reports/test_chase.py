@@ -73,3 +73,85 @@ def test_daily_reminder_tells_the_handlers_of_overdue_reports(
         )
         assert [t for t in titles if late_department.number in t]
     assert not Notification.objects.filter(title__contains=on_time.number).exists()
+
+
+def _overdue(report, days=1):
+    Report.objects.filter(pk=report.pk).update(
+        due_on=timezone.localdate() - dt.timedelta(days=days)
+    )
+    report.refresh_from_db()
+    return report
+
+
+def _told(person, report) -> int:
+    return Notification.objects.filter(
+        recipient=person, title__contains=report.number
+    ).count()
+
+
+def test_the_reminder_tells_once_however_often_it_runs(
+    village, resident, committee, grid_worker
+):
+    report = _overdue(assigned_report(village, resident, committee, grid_worker))
+    Notification.objects.all().delete()
+    out = io.StringIO()
+    for _run in range(3):
+        call_command("remind_overdue_reports", stdout=out)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    assert services.reports_remind_overdue(today=tomorrow) == 0
+    assert _told(grid_worker, report) == 1
+    assert out.getvalue().splitlines() == [
+        "1 overdue reports; their handlers were told.",
+        "0 overdue reports; their handlers were told.",
+        "0 overdue reports; their handlers were told.",
+    ]
+
+
+def test_a_new_due_date_or_handler_is_a_new_overdue_step(
+    village, resident, committee, grid_worker, second_committee
+):
+    report = _overdue(assigned_report(village, resident, committee, grid_worker))
+    Notification.objects.all().delete()
+    services.reports_remind_overdue()
+    # Given more time, and late again: told again, once.
+    _overdue(report, days=2)
+    services.reports_remind_overdue()
+    services.reports_remind_overdue()
+    assert _told(grid_worker, report) == 2
+    # Handed to someone else, still late: the new handler is told, once.
+    services.report_assign(
+        report=report, by=committee, assignee=second_committee, due_on=due()
+    )
+    report = _overdue(report, days=2)
+    Notification.objects.filter(recipient=second_committee).delete()
+    services.reports_remind_overdue()
+    services.reports_remind_overdue()
+    assert _told(second_committee, report) == 1
+
+
+def test_a_village_may_ask_for_a_reminder_again_after_some_days(
+    village, resident, committee, grid_worker
+):
+    services.settings_save(
+        village=village,
+        by=committee,
+        due_days=7,
+        topic_threshold=5,
+        remind_every_days=3,
+    )
+    report = _overdue(assigned_report(village, resident, committee, grid_worker))
+    Notification.objects.all().delete()
+    today = timezone.localdate()
+    for days in range(7):  # a run every day for a week
+        services.reports_remind_overdue(today=today + dt.timedelta(days=days))
+    assert _told(grid_worker, report) == 3  # days 0, 3 and 6
+
+
+def test_the_settings_page_keeps_the_reminder_interval(client, village, committee):
+    client.force_login(committee)
+    url = f"/v/{village.slug}/reports/departments/"
+    data = {"action": "settings", "due_days": 7, "topic_threshold": 5}
+    assert client.post(url, {**data, "remind_every_days": 0}).status_code == 400
+    assert client.post(url, {**data, "remind_every_days": 4}).status_code == 302
+    assert services.settings_for(village).remind_every_days == 4
+    assert 'value="4"' in client.get(url).content.decode()

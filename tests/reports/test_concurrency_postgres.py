@@ -76,3 +76,32 @@ def test_me_too_counts_a_person_once(village, resident, neighbour):
     assert len(results) == 1 and errors == ["refused"] * (THREADS - 1)
     assert MeToo.objects.filter(report=report).count() == 1
     assert Report.objects.count() == 1
+
+
+def test_two_reminder_runs_at_the_same_instant_tell_once(
+    village, resident, committee, grid_worker
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from notifications.models import Notification
+    from tests.reports.factories import assigned_report
+
+    reports = [
+        assigned_report(village, resident, committee, grid_worker) for _ in range(3)
+    ]
+    Report.objects.filter(pk__in=[r.pk for r in reports]).update(
+        due_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    Notification.objects.all().delete()
+    results, errors = run_together(lambda i: services.reports_remind_overdue(), n=4)
+    assert errors == []
+    assert sorted(results, reverse=True)[0] <= 3 and sum(results) == 3
+    for report in reports:
+        assert (
+            Notification.objects.filter(
+                recipient=grid_worker, title__contains=report.number
+            ).count()
+            == 1
+        )

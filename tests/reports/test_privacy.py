@@ -116,3 +116,29 @@ def test_a_report_of_another_village_is_not_found_by_number(
     for step in ("assign", "close", "progress", "rate", "escalate", "me-too"):
         response = client.post(f"/v/{other_village.slug}/reports/{report.pk}/{step}/")
         assert response.status_code == 404, step
+
+
+def test_the_public_page_does_not_point_at_the_filer(
+    client, village, filer, neighbour, committee, grid_worker, household
+):
+    """The grid on a report is the filer's own (for routing): in a village of
+    150 households it narrows down who filed, so neighbours never see it; they
+    see the place the filer typed, and were told so before sending."""
+    grid_name = household.grid.name
+    report = assigned_report(
+        village, filer, committee, grid_worker, place="村口大桥", is_public=True
+    )
+    assert report.grid_id == household.grid_id
+    client.force_login(neighbour)
+    listing = client.get(f"/v/{village.slug}/reports/").content.decode()
+    page = client.get(report.get_absolute_url()).content.decode()
+    for body in (listing, page):
+        assert grid_name not in body
+    assert "村口大桥" in page
+    # the handlers still see it
+    client.force_login(grid_worker)
+    assert grid_name in client.get(report.get_absolute_url()).content.decode()
+    # before sending: the form says what neighbours will see, and what not
+    client.force_login(filer)
+    form = client.get(f"/v/{village.slug}/reports/new/").content.decode()
+    assert "看不到您的姓名、电话和网格" in form

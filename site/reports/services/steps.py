@@ -351,12 +351,14 @@ def report_rate(*, report: Report, by, rating: str, comment: str = "") -> Report
 
 @transaction.atomic
 def report_escalate(*, report: Report, by, note: str) -> Report:
-    """The village cannot settle it: the township sees it from now on."""
+    """The village cannot settle it: the township sees it from now on. An open
+    report, or one the filer rated dissatisfied twice (the village's second
+    answer did not settle it either)."""
     report = _lock(report)
     membership = membership_for(by, report.village)
     if not (membership and membership.is_committee):
         raise ReportError(_("Only the committee escalates reports."))
-    if report.status not in OPEN_STATUSES:
+    if report.status not in OPEN_STATUSES and not report.failed_twice:
         raise ReportError(_("This report is already answered."))
     if report.escalated_at is not None:
         raise ReportError(_("This report is already with the township."))

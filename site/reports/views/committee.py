@@ -87,6 +87,7 @@ class DepartmentsView(ReportsView):
                 initial={
                     "due_days": current.due_days,
                     "topic_threshold": current.topic_threshold,
+                    "remind_every_days": current.remind_every_days,
                 }
             ),
         )
@@ -107,6 +108,7 @@ class DepartmentsView(ReportsView):
             initial={
                 "due_days": current.due_days,
                 "topic_threshold": current.topic_threshold,
+                "remind_every_days": current.remind_every_days,
             }
         )
         action = request.POST.get("action")
@@ -242,6 +244,7 @@ class TownshipView(ReportsView):
             rows=rows,
             area_total=total(all_months, label_month=dt.date(year, 1, 1)),
             escalated=page,
+            failed_twice=selectors.failed_twice_for_areas(area_ids=area_ids)[:100],
             overdue_proposals=overdue_proposals_for_areas(area_ids=area_ids),
             **_charts(all_months),
         )

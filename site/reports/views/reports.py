@@ -121,10 +121,14 @@ class DetailView(ReportsView):
         }
         if committee and report.is_open:
             forms.setdefault("assign_form", self.assign_form(report))
-            if report.escalated_at is None:
-                forms.setdefault("escalate_form", EscalateForm())
-            if report.status in (Status.ASSIGNED, Status.IN_PROGRESS):
-                forms.setdefault("chase_form", ChaseForm())
+        if (
+            committee
+            and report.escalated_at is None
+            and (report.is_open or report.failed_twice)
+        ):
+            forms.setdefault("escalate_form", EscalateForm())
+        if committee and report.status in (Status.ASSIGNED, Status.IN_PROGRESS):
+            forms.setdefault("chase_form", ChaseForm())
         if handler and report.status in (Status.ASSIGNED, Status.IN_PROGRESS):
             forms.setdefault("progress_form", ProgressForm())
             forms.setdefault("close_form", CloseForm())
