@@ -373,3 +373,16 @@ def test_photos_lose_their_exif_location(client, village, resident):
     photo = ReportPhoto.objects.get()
     with photo.image.open("rb") as stored, Image.open(stored) as image:
         assert not image.getexif()
+
+
+def test_an_invisible_null_character_is_named_in_plain_chinese(
+    client, village, resident
+):
+    """Django's own zh_Hans says "不允许是用空字符串" (wrongly worded) for a NUL."""
+    client.force_login(resident)
+    response = client.post(
+        url("new", village), {"kind": "hazard", "text": "桥下\x00有坑", "place": ""}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "看不见的特殊字符" in body and "不允许是用空字符串" not in body
