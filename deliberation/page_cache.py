@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from deliberation import selectors
 from deliberation.models import Topic
+from deliberation.origins import topic_origins
 from villages.models import Village
 
 TOPIC_PAGE_SECONDS = 60
@@ -38,6 +39,7 @@ class TopicPage:
     votes: list  # [(vote, outcome)]
     cosign_threshold: int
     progress_percent: int | None
+    origins: list  # [TopicOrigin]: what the topic grew out of (deliberation.origins)
 
 
 def _generation_key(topic_id: int) -> str:
@@ -84,6 +86,7 @@ def topic_page(*, village: Village, pk: int) -> TopicPage:
         votes=votes,
         cosign_threshold=selectors.settings_for(village).cosign_threshold,
         progress_percent=updates[-1].percent if updates else None,
+        origins=topic_origins(topic=topic),
     )
     cache.set(key, page, _lifetime(topic, now))
     return _in(page, village)

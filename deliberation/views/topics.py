@@ -174,6 +174,7 @@ class TopicDetailView(DeliberationView):
             phase_form=PhaseForm(initial={"phase": topic.phase}),
             decision_form=DecisionForm(initial={"decision": topic.decision}),
             progress_percent=page.progress_percent,
+            origins=page.origins,
         )
 
     def cosign_refusal(self, topic, can_cosign: bool) -> str:

@@ -27,6 +27,11 @@ class ReportsConfig(AppConfig):
                 )
             )
 
+        from deliberation.origins import register_topic_origins
+        from reports.selectors import report_origins_of_topic
+
+        register_topic_origins(report_origins_of_topic)
+
         register_actions(
             {
                 "reports.assign": _("Report assigned"),

@@ -13,8 +13,11 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from deliberation.origins import TopicOrigin
 from reports.models import (
     OPEN_STATUSES,
     Department,
@@ -198,3 +201,19 @@ def failed_twice_for_areas(*, area_ids) -> QuerySet[Report]:
 
 def villages_of_areas(*, area_ids) -> QuerySet[Village]:
     return Village.objects.filter(area_id__in=area_ids).order_by("name")
+
+
+def report_origins_of_topic(*, topic) -> list[TopicOrigin]:
+    """The reports a topic was made from, as links on the topic's page (a
+    deliberation.origins source): one query."""
+    return [
+        TopicOrigin(
+            label=_("resident report %(number)s") % {"number": number},
+            url=reverse(
+                "reports:detail", kwargs={"village": topic.village.slug, "pk": pk}
+            ),
+        )
+        for pk, number in Report.objects.filter(topic=topic)
+        .order_by("filed_at", "pk")
+        .values_list("pk", "number")
+    ]

@@ -52,6 +52,12 @@ def test_suggestion_with_enough_me_too_becomes_a_topic(
     assert report.number in topic.description
     assert report.events.filter(kind=ReportEvent.Step.TOPIC).exists()
     assert AuditEntry.objects.filter(action="reports.to_topic").exists()
+    # Both ways: the topic's page links back to the report it grew out of.
+    topic_page = client.get(topic.get_absolute_url()).content.decode()
+    assert (
+        f'Grew out of <a href="{report.get_absolute_url()}">'
+        f"resident report {report.number}</a>"
+    ) in topic_page
     double_tap_window_passes()
     again = client.post(f"/v/{village.slug}/reports/{report.pk}/topic/")
     assert again.status_code == 400
