@@ -281,10 +281,18 @@ class Date(Field):
 
 @dataclass
 class DateTime(Field):
+    """A moment some hours from now; or, with ``of``, a moment of the world (an
+    object's own time, which does not move while the test runs: a payload built
+    from "now" drifts from what the world stored when the machine is slow)."""
+
     hours_from_now: int = 1
+    of: Any = None  # the world -> an aware datetime
 
     def base(self, w):
-        moment = timezone.localtime() + dt.timedelta(hours=self.hours_from_now)
+        if self.of is not None:
+            moment = timezone.localtime(self.of(w))
+        else:
+            moment = timezone.localtime() + dt.timedelta(hours=self.hours_from_now)
         return moment.strftime("%Y-%m-%dT%H:%M")
 
     def broken(self, w):

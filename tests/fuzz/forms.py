@@ -674,7 +674,9 @@ FORMS: list[Form] = [
         "committee",
         {
             "question": Text(200, value="是否同意硬化村东道路？"),
-            "opens_at": DateTime(hours_from_now=-1),
+            # The vote's own opening time: it is locked once voting started, and
+            # "an hour ago" computed now drifts from it on a slow machine.
+            "opens_at": DateTime(of=lambda w: w.vote.opens_at),
             "closes_at": DateTime(hours_from_now=100),
             "results_live": Bool(),
             "is_secret": Bool(),

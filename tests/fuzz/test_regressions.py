@@ -1,13 +1,19 @@
 """What the form fuzzer found, each kept as the plain example that failed."""
 
+import datetime as dt
+
 from django.urls import reverse
+from django.utils import timezone
 
 import pytest
+import time_machine
 
 from deliberation.models import Topic
 from points.shop.models import Shop, Voucher
 from reports.models import ReportSettings
 from tests.factories import MembershipFactory
+from tests.fuzz.forms import FORMS
+from tests.fuzz.runner import base_example, send
 from tests.shop.factories import ProductFactory, ShopFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +86,14 @@ def test_a_product_id_beyond_64_bits_is_refused(client, village, household):
     )
     assert response.status_code == 400
     assert not Voucher.objects.exists()
+
+
+def test_the_vote_edit_payload_holds_however_long_after_the_world_was_built(world):
+    """On a loaded machine minutes passed between building the world (the vote
+    opened "an hour ago") and sending the payload (opens_at "an hour ago" again,
+    now later): the payload changed a setting that is locked once voting started,
+    and the form was refused. The payload now sends the vote's own opening time."""
+    form = next(f for f in FORMS if f.key == "deliberation:vote_edit")
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=90), tick=False):
+        outcome = send(form, world, base_example(form, world))
+    assert outcome.status == 302, outcome
