@@ -113,6 +113,10 @@ class VoteEditView(DeliberationView):
 class VoteDetailView(DeliberationView):
     """Read the vote, see turnout and (when allowed) results, cast or change a ballot."""
 
+    # The receipt is shown once, on the page that answers the ballot; a double
+    # tap gets "done once", never the receipt (operations.submissions).
+    answers_in_place = True
+
     def context(self, vote, form=None, **extra):
         user = self.request.user
         may_vote = user.has_perm("deliberation.vote", vote)

@@ -773,6 +773,9 @@ class CardsView(ShopMixin, View):
 
 class CardIssueView(ShopMixin, View):
     permission_required = "shop.manage"
+    # The card's link is shown once, on the page that answers the form; a
+    # double tap gets "done once", not a second card (operations.submissions).
+    answers_in_place = True
 
     def household_obj(self, pk):
         return get_object_or_404(Household, pk=pk, village=self.village)

@@ -32,8 +32,9 @@ class Submission(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(state="pending", status__isnull=True)
+                | models.Q(state="done", status=200)
                 | models.Q(state="done", status__gte=300, status__lt=400),
-                name="operations_submission_done_is_a_redirect",
+                name="operations_submission_done_is_an_answer",
             )
         ]
 

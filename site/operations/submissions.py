@@ -26,6 +26,11 @@ Privacy. The row holds HMACs under SECRET_KEY, never the person's id or the
 fields, so the database alone does not tell which choice a secret ballot's voter
 sent; rows are deleted when they can no longer match.
 
+A few forms answer with a page that shows a secret once (a ballot's receipt, a
+household card's PIN) instead of a redirect; such a view sets
+``answers_in_place = True``. A copy of it gets a page saying that the first was
+done once, with a link back, never the secret: the guard keeps no page.
+
 Scope: our own views only. Django's and Wagtail's admin keep their own flows, and
 allauth's login forms are not records (a second login is harmless)."""
 
@@ -35,7 +40,7 @@ import datetime as dt
 import hashlib
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
@@ -63,6 +68,7 @@ class Claim:
     actor_key: str
     token: uuid.UUID
     first: bool
+    in_place: bool = False  # the view answers with a page, not a redirect
 
 
 def _hmac(purpose: str, value: str) -> str:
@@ -147,8 +153,11 @@ def submission_claim(*, actor: str, body: str) -> Claim:
     return Claim(actor, token, first=True)
 
 
-def _refused(request: HttpRequest, response: HttpResponse) -> bool:
-    if not 300 <= response.status_code < 400 or not response.has_header("Location"):
+def _refused(request: HttpRequest, response: HttpResponse, *, in_place: bool) -> bool:
+    done = (in_place and response.status_code == 200) or (
+        300 <= response.status_code < 400 and response.has_header("Location")
+    )
+    if not done:
         return True
     queued = getattr(getattr(request, "_messages", None), "_queued_messages", [])
     return any(message.level >= messages.WARNING for message in queued)
@@ -159,15 +168,19 @@ def submission_finish(*, claim: Claim, request: HttpRequest, response) -> None:
     refused) for its copies; forget one that was refused, so that trying again
     is a new attempt."""
     mine = Submission.objects.filter(actor_key=claim.actor_key, token=claim.token)
-    if _refused(request, response):
+    if _refused(request, response, in_place=claim.in_place):
         mine.delete()
+        return
+    if response.status_code == 200:  # answered in place: copies link back here
+        location = request.get_full_path()
     else:
-        mine.update(
-            state=Submission.State.DONE,
-            status=response.status_code,
-            location=response["Location"][:2000],
-            finished_at=timezone.now(),
-        )
+        location = response["Location"]
+    mine.update(
+        state=Submission.State.DONE,
+        status=response.status_code,
+        location=location[:2000],
+        finished_at=timezone.now(),
+    )
 
 
 def submission_wait(*, claim: Claim, request: HttpRequest) -> HttpResponse | None:
@@ -184,6 +197,12 @@ def submission_wait(*, claim: Claim, request: HttpRequest) -> HttpResponse | Non
         if row is None:
             return None
         if row["state"] == Submission.State.DONE:
+            if row["status"] == 200:
+                return render(
+                    request,
+                    "operations/done_once.html",
+                    {"back": row["location"]},
+                )
             messages.info(request, _("You sent this twice; it was saved once."))
             response = HttpResponseRedirect(row["location"])
             response.status_code = row["status"]
@@ -214,6 +233,8 @@ class SubmitOnceMiddleware:
             return None
         if getattr(view_func, "__module__", "").startswith(FOREIGN):
             return None
+        view_class = getattr(view_func, "view_class", view_func)
+        in_place = getattr(view_class, "answers_in_place", False)
         actor = actor_key(request.user)
         body = body_key(request, actor)
         # A copy whose first was refused is tried again: as a request of its own,
@@ -221,7 +242,7 @@ class SubmitOnceMiddleware:
         for _attempt in range(3):
             claim = submission_claim(actor=actor, body=body)
             if claim.first:
-                request._submission_claim = claim
+                request._submission_claim = replace(claim, in_place=in_place)
                 return None
             answer = submission_wait(claim=claim, request=request)
             if answer is not None:

@@ -202,3 +202,25 @@ def test_admin_and_login_forms_are_not_guarded(client, committee):
     client.force_login(committee)
     client.post(reverse("account_logout"))
     assert not Submission.objects.exists()
+
+
+def test_a_copy_of_a_ballot_says_done_once_and_never_shows_the_receipt(
+    client, topic, committee, resident
+):
+    """A ballot is answered in place with its receipt, shown once: the copy of a
+    double tap gets a page that says it was done once, with a way back."""
+    vote = make_vote(topic, committee)
+    url = reverse(
+        "deliberation:vote", kwargs={"village": topic.village.slug, "pk": vote.pk}
+    )
+    client.force_login(resident)
+    choice = {"choice": vote.options.first().pk}
+    first = client.post(url, choice)
+    assert first.status_code == 200
+    copy = client.post(url, choice)
+    page = copy.content.decode()
+    assert copy.status_code == 200 and "只做了一次" in page
+    assert f'href="{url}"' in page
+    assert Participation.objects.filter(vote=vote).count() == 1
+    for receipt in Ballot.objects.values_list("pk", flat=True):
+        assert str(receipt) not in page.replace(str(vote.pk), "")
