@@ -8,44 +8,35 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from audit.services import audit_log
 from points.models import RuleBook, RuleCategory, RuleItem
 from points.models.catalogue import POINTS_LIMIT
+from spreadsheets.exports import XlsxWriter
 
 COLUMNS = ["类别", "编号", "项目", "分值", "每年上限次数", "需要佐证", "一票否决"]
 YES = {"是", "yes", "y", "true", "1", "√", "✓"}
 MAX_ROWS = 2000
 
 
-def _safe(value):
-    # A cell that starts like a formula is text, not a formula, in any spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def catalogue_export(rulebook: RuleBook) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = str(rulebook.year)
-    ws.append(COLUMNS)
+    writer = XlsxWriter()
+    sheet = writer.sheet(str(rulebook.year))
+    sheet.row(COLUMNS)
     for item in RuleItem.objects.filter(rulebook=rulebook).select_related("category"):
-        ws.append(
+        sheet.row(
             [
-                _safe(item.category.name),
-                _safe(item.code),
-                _safe(item.name),
+                item.category.name,
+                item.code,
+                item.name,
                 item.points,
                 item.cap_per_year,
                 "是" if item.evidence_required else "",
                 "是" if item.is_veto else "",
             ]
         )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return writer.bytes()
 
 
 @dataclass
