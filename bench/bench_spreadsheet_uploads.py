@@ -72,7 +72,7 @@ def make(case: str) -> bytes:
         return buffer.getvalue()
     if case == "wide":
         # 20,000 rows with as many extra columns as the sheet cap allows.
-        return _roster_bytes(20_000, extra_columns=19)
+        return _roster_bytes(20_000, extra_columns=13)
     if case == "strings":
         strings = (
             f"<sst {MAIN}>"

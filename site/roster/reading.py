@@ -117,6 +117,8 @@ def _read_sheet(reader: SheetReader) -> RosterSheet:
                     key if key and key not in keys[:i] else None
                     for i, key in enumerate(keys)
                 ]
+                # Cells right of the last roster column are not even decoded.
+                reader.max_columns = max(i + 1 for i, key in enumerate(columns) if key)
             elif number >= HEADER_SEARCH_ROWS:
                 break
             continue

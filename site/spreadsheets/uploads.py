@@ -38,17 +38,23 @@ from openpyxl.utils.datetime import (
     from_ISO8601,
 )
 
-# A roster of 20,000 people is ~8 MB of sheet XML and ~1.5 MB of shared strings;
-# the caps leave room for a few times that, and no more.
+# A roster of 20,000 people in 7 columns is ~8 MB of sheet XML (in 20 columns
+# ~24 MB) and at most a few MB of shared strings; the caps leave room for that
+# and no more. At the caps a read takes a few seconds and ~25 MB
+# (bench/bench_spreadsheet_uploads.py).
 MAX_MEMBERS = 200
-MAX_UNPACKED_BYTES = 48 * 1024 * 1024
-MAX_MEMBER_BYTES = 32 * 1024 * 1024
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024
+MAX_MEMBER_BYTES = 24 * 1024 * 1024
 MAX_SHARED_STRINGS_BYTES = 6 * 1024 * 1024
 MAX_SHARED_STRINGS = 200_000
 # Spreadsheet XML packs 5 to 30 times; a bomb packs a thousand times and more.
 MAX_RATIO = 100
 RATIO_FROM_BYTES = 1024 * 1024
 MAX_MERGED_RANGES = 50_000
+# Time follows the number of tags more than bytes (`<c/>` is four bytes): a
+# roster of 20,000 people in 30 columns has ~1.2 million in its sheet.
+MAX_SHEET_TAGS = 1_500_000
+MAX_PART_TAGS = 500_000
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 CHUNK = 64 * 1024
 
@@ -116,7 +122,7 @@ class SheetReader:
     """The first worksheet of an uploaded .xlsx, row by row.
 
     `rows()` yields each non-empty row as (row number, values from column A, cut
-    to `max_columns`); after it, `merged` holds the merged ranges and
+    to `max_columns`, which the caller may lower between rows); after it, `merged` holds the merged ranges and
     `formulas_without_value` and `error_values` the (row, column) of the cells
     whose value is not one Excel shows as such. Every failure is a WorkbookError.
     """
@@ -146,7 +152,8 @@ class SheetReader:
     # -- the parts ---------------------------------------------------------------
     def _parse(self, name: str, start: Callable, end=None, text=None) -> None:
         """Stream one member through expat."""
-        for _done in self._feed(name, _expat(start, end, text)):
+        parser = _expat(start, end, text, max_tags=MAX_PART_TAGS)
+        for _done in self._feed(name, parser):
             pass
 
     def _feed(self, name: str, parser) -> Iterator[None]:
@@ -292,7 +299,8 @@ class SheetReader:
                 state["count"] += 1
                 done.append((state["row"], state["values"]))
 
-        for _fed in self._feed(name, _expat(start, end, text.add)):
+        parser = _expat(start, end, text.add, max_tags=MAX_SHEET_TAGS)
+        for _fed in self._feed(name, parser):
             yield from done
             done.clear()
 
@@ -321,18 +329,27 @@ class SheetReader:
         return number
 
 
-def _expat(start: Callable, end=None, text=None):
+def _expat(start: Callable, end=None, text=None, *, max_tags: int):
     """A namespace-aware expat parser whose handlers get local tag names. A
-    document type (the door to entity expansion) is refused."""
+    document type (the door to entity expansion) is refused, and so is a part
+    with more than `max_tags` tags."""
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.buffer_text = True
+    tags = 0
 
     def refuse(*_args):
         raise WorkbookError("not_xlsx")
 
+    def counted_start(tag, attrs):
+        nonlocal tags
+        tags += 1
+        if tags > max_tags:
+            raise WorkbookError("too_large")
+        start(tag.rpartition(" ")[2], attrs)
+
     parser.StartDoctypeDeclHandler = refuse
     parser.EntityDeclHandler = refuse
-    parser.StartElementHandler = lambda tag, attrs: start(tag.rpartition(" ")[2], attrs)
+    parser.StartElementHandler = counted_start
     if end:
         parser.EndElementHandler = lambda tag: end(tag.rpartition(" ")[2])
     if text:

@@ -227,16 +227,26 @@ def test_rows_beyond_the_cap_are_refused_as_they_come():
 
 # -- memory: the largest roster, and the worst file the caps let through ---------
 def _roster_bytes(rows: int, *, extra_columns: int = 0) -> bytes:
+    """A roster; `extra_columns` of notes stand left of its columns, where every
+    cell must be read (the worst place for them)."""
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("花名册")
     sheet.append(
-        ["姓名", "手机号", "户号", "与户主关系", "出生年份", "网格", "角色"]
-        + [f"备注{i}" for i in range(extra_columns)]
+        [f"备注{j}" for j in range(extra_columns)]
+        + ["姓名", "手机号", "户号", "与户主关系", "出生年份", "网格", "角色"]
     )
     for i in range(rows):
         sheet.append(
-            [f"村民{i}", f"139{i:08d}", f"H{i // 4}", "户主", 1970, "第一网格", "村民"]
-            + [f"备注内容{i}-{j}" for j in range(extra_columns)]
+            [f"备注内容{i}-{j}" for j in range(extra_columns)]
+            + [
+                f"村民{i}",
+                f"139{i:08d}",
+                f"H{i // 4}",
+                "户主",
+                1970,
+                "第一网格",
+                "村民",
+            ]
         )
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -270,3 +280,12 @@ def test_shared_strings_at_their_cap_are_held_in_under_50_mb():
     content = _xlsx(_sheet(""), strings)
     peak = _traced_peak(lambda: _read(content))
     assert peak < 50 * MB, f"{peak / MB:.1f} MB"
+
+
+def test_a_sheet_of_more_tags_than_any_roster_is_refused_by_count(monkeypatch):
+    assert uploads.MAX_SHEET_TAGS > 20_000 * 30 * 2  # a wide roster's cells, values
+    # `<c/>` is four bytes: bytes alone do not bound the time a sheet takes.
+    monkeypatch.setattr(uploads, "MAX_SHEET_TAGS", 10_000)
+    rows = "".join(f'<row r="{i}">' + "<c/>" * 99 + "</row>" for i in range(1, 102))
+    with pytest.raises(WorkbookError, match="too_large"):
+        _read(_xlsx(_sheet(rows)))
