@@ -5,7 +5,8 @@ growth of the process (RSS), each case in a fresh process.
 
 Cases: the largest roster (20,000 rows), the same with every household number
 merged over its members, a roster as wide as the sheet cap lets through, the
-shared strings at their cap, and zip bombs (refused from the directory).
+shared strings at their cap, a sheet of as many empty cells as the tag cap lets
+through, and zip bombs (refused from the directory).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ for path in (ROOT, ROOT / "site", ROOT / "bench"):
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 MB = 1024 * 1024
-CASES = ["roster", "merged", "wide", "strings", "bomb", "ratio_bomb"]
+CASES = ["roster", "merged", "wide", "tags", "strings", "bomb", "ratio_bomb"]
 
 
 def make(case: str) -> bytes:
@@ -73,6 +74,17 @@ def make(case: str) -> bytes:
     if case == "wide":
         # 20,000 rows with as many extra columns as the sheet cap allows.
         return _roster_bytes(20_000, extra_columns=13)
+    if case == "tags":
+        # As many tags as the cap lets through, each as small as can be (`<c/>`).
+        header = (
+            '<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c>'
+            '<c r="B1" t="inlineStr"><is><t>手机号</t></is></c></row>'
+        )
+        rows = "".join(
+            f'<row r="{i}">' + "<c/>" * 99 + "</row>"
+            for i in range(2, uploads.MAX_SHEET_TAGS // 100)
+        )
+        return _xlsx(_sheet(header + rows))
     if case == "strings":
         strings = (
             f"<sst {MAIN}>"

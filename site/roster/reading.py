@@ -180,26 +180,26 @@ def _refuse_unreadable_cells(reader: SheetReader, header_row: int, columns) -> N
             }
         )
 
-    unsaved = rows_of(reader.formulas_without_value)
-    if unsaved:
-        raise RosterFileError(
+    for cells, message, code in [
+        (
+            reader.formulas_without_value,
             _(
                 "Rows %(rows)s hold formulas whose results the file does not keep. "
                 "Open it in Excel or WPS, save it, and upload it again."
-            )
-            % {"rows": _row_list(unsaved)},
-            code="formula_without_value",
-        )
-    errors = rows_of(reader.error_values)
-    if errors:
-        raise RosterFileError(
+            ),
+            "formula_without_value",
+        ),
+        (
+            reader.error_values,
             _(
                 "Rows %(rows)s hold formulas that end in an error (such as #REF!). "
                 "Correct them in Excel or WPS and upload the file again."
-            )
-            % {"rows": _row_list(errors)},
-            code="formula_error",
-        )
+            ),
+            "formula_error",
+        ),
+    ]:
+        if rows := rows_of(cells):
+            raise RosterFileError(message % {"rows": _row_list(rows)}, code=code)
 
 
 def _row_list(rows: list[int]) -> str:
