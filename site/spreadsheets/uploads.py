@@ -24,7 +24,9 @@ every entity trick, is refused). What the reader hands back is what a person see
 from __future__ import annotations
 
 import bisect
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 from xml.parsers import expat
@@ -59,6 +61,9 @@ MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 CHUNK = 64 * 1024
 
 _ZIP_MAGIC = b"PK\x03\x04"
+# The end record sits in the last 22 bytes plus a comment of up to 64 KB.
+_EOCD_SEARCH = 22 + 65_535
+_MAX_ENTRY_BYTES = 1024  # a directory entry: 46 bytes, its name and extras
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
 _REL_ID = "http://schemas.openxmlformats.org/officeDocument/2006/relationships id"
 
@@ -81,10 +86,17 @@ def check_container(stream: IO[bytes]) -> dict[str, zipfile.ZipInfo]:
         raise WorkbookError("xls")
     if magic != _ZIP_MAGIC:
         raise WorkbookError("not_xlsx")
+    _check_directory_size(stream)
     try:
         with zipfile.ZipFile(stream) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+    ) as exc:
         raise WorkbookError("not_xlsx") from exc
     finally:
         stream.seek(0)
@@ -104,8 +116,27 @@ def check_container(stream: IO[bytes]) -> dict[str, zipfile.ZipInfo]:
     return {m.filename: m for m in members}
 
 
+def _check_directory_size(stream: IO[bytes]) -> None:
+    """zipfile makes an object of every entry of the central directory before
+    anyone can count them: refuse a directory longer than MAX_MEMBERS entries
+    could be, from its end record, first."""
+    stream.seek(0, 2)
+    size = stream.tell()
+    stream.seek(max(0, size - _EOCD_SEARCH))
+    tail = stream.read()
+    stream.seek(0)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        raise WorkbookError("not_xlsx")
+    entries, directory_bytes = struct.unpack("<HL", tail[at + 10 : at + 16])
+    if entries > MAX_MEMBERS or directory_bytes > MAX_MEMBERS * _MAX_ENTRY_BYTES:
+        raise WorkbookError("too_large")
+
+
 _READ_ERRORS = (
     zipfile.BadZipFile,
+    zlib.error,
+    NotImplementedError,  # a compression method zipfile does not know
     expat.ExpatError,
     KeyError,
     ValueError,

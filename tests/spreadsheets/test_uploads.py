@@ -289,3 +289,44 @@ def test_a_sheet_of_more_tags_than_any_roster_is_refused_by_count(monkeypatch):
     rows = "".join(f'<row r="{i}">' + "<c/>" * 99 + "</row>" for i in range(1, 102))
     with pytest.raises(WorkbookError, match="too_large"):
         _read(_xlsx(_sheet(rows)))
+
+
+def test_a_damaged_workbook_is_refused_never_an_unexpected_error():
+    # 300 copies of a real roster, each with a few bytes changed or cut short:
+    # every one reads or is refused with a WorkbookError, nothing else escapes.
+    import random
+
+    content = _roster_bytes(30)
+    rng = random.Random(14)
+    outcomes = {"read": 0, "refused": 0}
+    for _ in range(300):
+        damaged = bytearray(content)
+        for _ in range(rng.randint(1, 8)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        if rng.random() < 0.2:
+            damaged = damaged[: rng.randrange(len(damaged))]
+        try:
+            _read(bytes(damaged))
+            outcomes["read"] += 1
+        except WorkbookError:
+            outcomes["refused"] += 1
+    assert outcomes["refused"] > 0
+
+
+def test_a_directory_of_more_entries_than_a_workbook_has_is_refused_unread(
+    monkeypatch,
+):
+    # zipfile would build an object per entry before anyone could count them.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", WORKBOOK_XML)
+        for i in range(uploads.MAX_MEMBERS * 5):
+            archive.writestr(f"{i}", b"")
+    read_directory = []
+    monkeypatch.setattr(
+        zipfile.ZipFile, "_RealGetContents", lambda self: read_directory.append(1)
+    )
+    with pytest.raises(WorkbookError, match="too_large"):
+        _read(buffer.getvalue())
+    assert read_directory == []
