@@ -1,17 +1,11 @@
-"""Reading a workbook someone uploaded: refused early when it is not one, or when
-it is far larger inside than any committee's file; otherwise read in one streaming
-pass that sees what a clerk sees.
-
-An .xlsx is a zip of XML files. Its central directory (at the end of the file,
-read without unpacking anything) says how many members there are and how large
-each is unpacked; a zip bomb (a small upload with huge XML inside) is refused from
-it before a byte is inflated. Python's zipfile stops a member at the size the
-directory declares, so a member that lies about its size is cut there, not read to
-its real length.
+"""Reading a workbook someone uploaded, in one streaming pass that sees what a
+clerk sees. The archive is judged first by `spreadsheets.archives` (not a
+workbook, or a zip bomb: refused before a byte is inflated).
 
 Every part is then read with expat as a stream of tags, without building a tree:
 memory follows what the caller keeps, not the file (a document type, and with it
-every entity trick, is refused). What the reader hands back is what a person sees in Excel:
+every entity trick, is refused; tags and characters are counted). What the reader
+hands back is what a person sees in Excel:
 
 - the value of a formula is the result Excel saved with it; a formula saved without
   a result (some programs write them so), or whose result is an error (`#REF!`), is
@@ -24,7 +18,6 @@ every entity trick, is refused). What the reader hands back is what a person see
 from __future__ import annotations
 
 import bisect
-import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -40,18 +33,12 @@ from openpyxl.utils.datetime import (
     from_ISO8601,
 )
 
-# A roster of 20,000 people in 7 columns is ~8 MB of sheet XML (in 20 columns
-# ~24 MB) and at most a few MB of shared strings; the caps leave room for that
-# and no more. At the caps a read takes a few seconds and ~25 MB
-# (bench/bench_spreadsheet_uploads.py).
-MAX_MEMBERS = 200
-MAX_UNPACKED_BYTES = 40 * 1024 * 1024
-MAX_MEMBER_BYTES = 24 * 1024 * 1024
+from spreadsheets.archives import WorkbookError, check_container
+
+# Besides the archive's caps (spreadsheets.archives): a roster's shared strings
+# are at most a few MB.
 MAX_SHARED_STRINGS_BYTES = 6 * 1024 * 1024
 MAX_SHARED_STRINGS = 200_000
-# Spreadsheet XML packs 5 to 30 times; a bomb packs a thousand times and more.
-MAX_RATIO = 100
-RATIO_FROM_BYTES = 1024 * 1024
 MAX_MERGED_RANGES = 50_000
 # Time follows the number of tags more than bytes (`<c/>` is four bytes): a
 # roster of 20,000 people in 30 columns has ~1.2 million in its sheet.
@@ -60,77 +47,7 @@ MAX_PART_TAGS = 500_000
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 CHUNK = 64 * 1024
 
-_ZIP_MAGIC = b"PK\x03\x04"
-# The end record sits in the last 22 bytes plus a comment of up to 64 KB.
-_EOCD_SEARCH = 22 + 65_535
-_MAX_ENTRY_BYTES = 1024  # a directory entry: 46 bytes, its name and extras
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
 _REL_ID = "http://schemas.openxmlformats.org/officeDocument/2006/relationships id"
-
-
-class WorkbookError(Exception):
-    """The upload is not a workbook we read. `code`: not_xlsx, xls, too_large,
-    empty, too_many_rows; the caller words the message for its page."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-
-
-def check_container(stream: IO[bytes]) -> dict[str, zipfile.ZipInfo]:
-    """Refuse what is not an .xlsx, or is a bomb, from the central directory."""
-    stream.seek(0)
-    magic = stream.read(4)
-    stream.seek(0)
-    if magic == _OLE_MAGIC:
-        raise WorkbookError("xls")
-    if magic != _ZIP_MAGIC:
-        raise WorkbookError("not_xlsx")
-    _check_directory_size(stream)
-    try:
-        with zipfile.ZipFile(stream) as archive:
-            members = archive.infolist()
-    except (
-        zipfile.BadZipFile,
-        OSError,
-        ValueError,
-        EOFError,
-        NotImplementedError,
-    ) as exc:
-        raise WorkbookError("not_xlsx") from exc
-    finally:
-        stream.seek(0)
-    names = {m.filename for m in members}
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise WorkbookError("not_xlsx")
-    if len(members) > MAX_MEMBERS:
-        raise WorkbookError("too_large")
-    if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-        raise WorkbookError("too_large")
-    for member in members:
-        if member.file_size > MAX_MEMBER_BYTES or (
-            member.file_size > RATIO_FROM_BYTES
-            and member.file_size > MAX_RATIO * max(member.compress_size, 1)
-        ):
-            raise WorkbookError("too_large")
-    return {m.filename: m for m in members}
-
-
-def _check_directory_size(stream: IO[bytes]) -> None:
-    """zipfile makes an object of every entry of the central directory before
-    anyone can count them: refuse a directory longer than MAX_MEMBERS entries
-    could be, from its end record, first."""
-    stream.seek(0, 2)
-    size = stream.tell()
-    stream.seek(max(0, size - _EOCD_SEARCH))
-    tail = stream.read()
-    stream.seek(0)
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or len(tail) - at < 22:
-        raise WorkbookError("not_xlsx")
-    entries, directory_bytes = struct.unpack("<HL", tail[at + 10 : at + 16])
-    if entries > MAX_MEMBERS or directory_bytes > MAX_MEMBERS * _MAX_ENTRY_BYTES:
-        raise WorkbookError("too_large")
 
 
 _READ_ERRORS = (
@@ -153,9 +70,10 @@ class SheetReader:
     """The first worksheet of an uploaded .xlsx, row by row.
 
     `rows()` yields each non-empty row as (row number, values from column A, cut
-    to `max_columns`, which the caller may lower between rows); after it, `merged` holds the merged ranges and
-    `formulas_without_value` and `error_values` the (row, column) of the cells
-    whose value is not one Excel shows as such. Every failure is a WorkbookError.
+    to `max_columns`, which the caller may lower between rows); after it,
+    `merged` holds the merged ranges, and `formulas_without_value` and
+    `error_values` the (row, column) of the cells whose value is not one Excel
+    shows as such. Every failure is a WorkbookError.
     """
 
     def __init__(self, stream: IO[bytes], *, max_rows: int, max_columns: int = 64):

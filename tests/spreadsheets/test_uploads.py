@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from roster import reading
-from spreadsheets import uploads
+from spreadsheets import archives, uploads
 from spreadsheets.uploads import SheetReader, WorkbookError, fill_merged
 
 MB = 1024 * 1024
@@ -147,7 +147,7 @@ def test_too_many_members_or_too_much_unpacked_are_refused(monkeypatch):
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/workbook.xml", WORKBOOK_XML)
-        for i in range(uploads.MAX_MEMBERS):
+        for i in range(archives.MAX_MEMBERS):
             archive.writestr(f"xl/media/{i}.txt", "x")
     with pytest.raises(WorkbookError, match="too_large"):
         _read(buffer.getvalue())
@@ -321,7 +321,7 @@ def test_a_directory_of_more_entries_than_a_workbook_has_is_refused_unread(
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/workbook.xml", WORKBOOK_XML)
-        for i in range(uploads.MAX_MEMBERS * 5):
+        for i in range(archives.MAX_MEMBERS * 5):
             archive.writestr(f"{i}", b"")
     read_directory = []
     monkeypatch.setattr(
