@@ -10,3 +10,8 @@ class SpreadsheetsConfig(AppConfig):
     name = "spreadsheets"
     label = "spreadsheets"
     verbose_name = _("Spreadsheets")
+
+    def ready(self):
+        from spreadsheets.exports import guard_wagtail_exports
+
+        guard_wagtail_exports()

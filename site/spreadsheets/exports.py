@@ -155,3 +155,22 @@ def download(
     if private:
         response["Cache-Control"] = "no-store"
     return response
+
+
+def guard_wagtail_exports() -> None:
+    """Wagtail's admin exports (reports such as the site history, form
+    submissions, listings) write CSV without any guard, and Excel with formulas
+    turned into text but not quoted: every value they write goes through
+    `export_value` as well. Called once, from this app's `ready()`."""
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    preprocess = SpreadsheetExportMixin.preprocess_field_value
+    if getattr(preprocess, "inert", False):
+        return
+
+    def inert_preprocess(self, field, value, export_format):
+        value = preprocess(self, field, value, export_format)
+        return inert_text(value) if isinstance(value, str) else value
+
+    inert_preprocess.inert = True
+    SpreadsheetExportMixin.preprocess_field_value = inert_preprocess
