@@ -123,15 +123,13 @@ def _read_sheet(reader: SheetReader) -> RosterSheet:
                 break
             continue
         # Only the roster's columns are kept: memory follows the roster.
-        kept.append(
-            (
-                number,
-                [
-                    values[i] if key and i < len(values) else None
-                    for i, key in enumerate(columns)
-                ],
-            )
-        )
+        mine = [
+            values[i] if key and i < len(values) else None
+            for i, key in enumerate(columns)
+        ]
+        if all(value is None for value in mine):
+            continue
+        kept.append((number, mine))
         if len(kept) > MAX_ROWS:
             raise _too_many_rows()
 
