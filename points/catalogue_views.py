@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.forms.models import model_to_dict
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,9 +17,9 @@ from points.forms import CatalogueUploadForm, PointsSettingsForm
 from points.models import RuleBook
 from points.services.entries import points_settings_save, settings_for
 from points.services.errors import PointsError
+from spreadsheets.exports import XLSX_TYPE, download
 from villages.views import VillageMixin
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD = 5 * 1024 * 1024
 
 
@@ -49,11 +48,11 @@ class RulesExportView(VillageMixin, View):
         book = RuleBook.objects.filter(village=self.village, year=year).first()
         if book is None:
             return render(request, "404.html", self.get_context_data(), status=404)
-        response = HttpResponse(catalogue_export(book), content_type=XLSX)
-        response["Content-Disposition"] = (
-            f'attachment; filename="rules-{self.village.slug}-{year}.xlsx"'
+        return download(
+            catalogue_export(book),
+            filename=f"rules-{self.village.slug}-{year}.xlsx",
+            content_type=XLSX_TYPE,
         )
-        return response
 
 
 class RulesImportView(VillageMixin, View):

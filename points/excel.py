@@ -8,44 +8,34 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from openpyxl import Workbook, load_workbook
-
 from audit.services import audit_log
 from points.models import RuleBook, RuleCategory, RuleItem
 from points.models.catalogue import POINTS_LIMIT
+from spreadsheets.exports import XlsxWriter
+from spreadsheets.uploads import SheetReader, WorkbookError, fill_merged
 
 COLUMNS = ["类别", "编号", "项目", "分值", "每年上限次数", "需要佐证", "一票否决"]
 YES = {"是", "yes", "y", "true", "1", "√", "✓"}
 MAX_ROWS = 2000
 
 
-def _safe(value):
-    # A cell that starts like a formula is text, not a formula, in any spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def catalogue_export(rulebook: RuleBook) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = str(rulebook.year)
-    ws.append(COLUMNS)
+    writer = XlsxWriter()
+    sheet = writer.sheet(str(rulebook.year))
+    sheet.row(COLUMNS)
     for item in RuleItem.objects.filter(rulebook=rulebook).select_related("category"):
-        ws.append(
+        sheet.row(
             [
-                _safe(item.category.name),
-                _safe(item.code),
-                _safe(item.name),
+                item.category.name,
+                item.code,
+                item.name,
                 item.points,
                 item.cap_per_year,
                 "是" if item.evidence_required else "",
                 "是" if item.is_veto else "",
             ]
         )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return writer.bytes()
 
 
 @dataclass
@@ -62,14 +52,23 @@ def _text(value) -> str:
 def catalogue_check(data: bytes) -> ImportReport:
     """Read and check every row; report each problem with its row number."""
     report = ImportReport()
+    # The kit refuses a zip bomb before unpacking it, and reads the sheet as a
+    # stream; a category merged over its items belongs to each of them.
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        report.errors.append(_("This is not an Excel file (.xlsx)."))
+        reader = SheetReader(
+            io.BytesIO(data), max_rows=MAX_ROWS, max_columns=len(COLUMNS)
+        )
+        rows = list(reader.rows())
+    except WorkbookError as error:
+        if error.code == "too_many_rows":
+            report.errors.append(_("At most %(n)s rows.") % {"n": MAX_ROWS})
+        else:
+            report.errors.append(_("This is not an Excel file (.xlsx)."))
         return report
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = [_text(c) for c in next(rows, [])]
+    fill_merged(rows, reader.merged)
+    unreadable = {row for row, _column in reader.formulas_without_value}
+    unreadable |= {row for row, _column in reader.error_values}
+    header = [_text(c) for c in rows[0][1]] if rows else []
     if header[: len(COLUMNS)] != COLUMNS:
         report.errors.append(
             _("The first row must be the columns: %(columns)s")
@@ -77,12 +76,19 @@ def catalogue_check(data: bytes) -> ImportReport:
         )
         return report
     codes = set()
-    for number, row in enumerate(rows, start=2):
-        if number > MAX_ROWS:
-            report.errors.append(_("At most %(n)s rows.") % {"n": MAX_ROWS})
-            break
+    for number, row in rows[1:]:
         cells = [*row, *[None] * len(COLUMNS)][: len(COLUMNS)]
-        if all(c in (None, "") for c in cells):
+        if number in unreadable:
+            report.errors.append(
+                _("Row %(row)s: %(problems)s")
+                % {
+                    "row": number,
+                    "problems": _(
+                        "a formula has no saved result or ends in an error; "
+                        "save the file in Excel or WPS"
+                    ),
+                }
+            )
             continue
         category, code, name, points, cap, evidence, veto = cells
         category, code, name = _text(category), _text(code), _text(name)

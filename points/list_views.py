@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
-
-from openpyxl import Workbook
 
 from audit.services import audit_log
 from cms_home.qr import qr_svg
@@ -33,9 +28,8 @@ from points.services.lists import (
     repair_task_add,
     repair_task_verify,
 )
+from spreadsheets.exports import XLSX_TYPE, XlsxWriter, download
 from villages.views import VillageMixin
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _report(request, error: PointsError) -> None:
@@ -299,11 +293,11 @@ class CreditExportView(VillageMixin, View):
             .exclude(review=ListLine.Review.REMOVED)
             .select_related("household")
         )
-        wb = Workbook()
-        ws = wb.active
-        ws.append(["村", "户号", "名次", "积分", "期间"])
+        writer = XlsxWriter()
+        sheet = writer.sheet("信用户")
+        sheet.row(["村", "户号", "名次", "积分", "期间"])
         for line in lines:
-            ws.append(
+            sheet.row(
                 [
                     self.village.name,
                     line.household.number,
@@ -312,8 +306,6 @@ class CreditExportView(VillageMixin, View):
                     f"{ranking.starts_on:%Y-%m-%d}–{ranking.ends_on:%Y-%m-%d}",
                 ]
             )
-        out = io.BytesIO()
-        wb.save(out)
         audit_log(
             actor=request.user,
             action="points.credit_export",
@@ -321,8 +313,9 @@ class CreditExportView(VillageMixin, View):
             target=ranking,
             after={"rows": len(lines)},
         )
-        response = HttpResponse(out.getvalue(), content_type=XLSX)
-        response["Content-Disposition"] = (
-            f'attachment; filename="credit-{ranking.pk}.xlsx"'
+        return download(
+            writer.bytes(),
+            filename=f"credit-{ranking.pk}.xlsx",
+            content_type=XLSX_TYPE,
+            private=True,
         )
-        return response

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "villages",
     "audit",
     "notifications",
+    "spreadsheets",
     "roster",
     "points",
     "points.shop",

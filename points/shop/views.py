@@ -34,6 +34,7 @@ from points.shop.qr import qr_svg
 from points.shop.services import cards, catalogue, tokens
 from points.shop.services import settlement as settle_service
 from points.shop.services import vouchers as voucher_service
+from spreadsheets.exports import XLSX_TYPE, download
 from villages.models import Household
 from villages.views import VillageMixin
 
@@ -569,13 +570,11 @@ class StatementExcelView(StatementMixin, View):
     def get(self, request, village, shop):
         shop_obj = self.get_statement_shop(shop)
         current = selectors.statement(shop=shop_obj, month=_month(request))
-        response = HttpResponse(
+        return download(
             statement_workbook(current),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            filename=f"statement-{shop_obj.slug}-{current.first:%Y-%m}.xlsx",
+            content_type=XLSX_TYPE,
         )
-        name = f"statement-{shop_obj.slug}-{current.first:%Y-%m}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
 
 
 class StatementSettleView(StatementView):

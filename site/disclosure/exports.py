@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-from decimal import Decimal
-from io import BytesIO, StringIO
-from urllib.parse import quote
-
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from spreadsheets.exports import (
+    CSV_TYPE,
+    XLSX_TYPE,
+    XlsxWriter,
+    bold,
+    csv_bytes,
+    download,
+)
 
 
 def _header() -> list[str]:
@@ -67,39 +66,25 @@ def report_table(report) -> list[list]:
     return table
 
 
-def _filename(report, extension: str) -> str:
-    name = f"{report.title}.{extension}"
-    # RFC 6266: an ASCII fallback and the real (Chinese) name.
-    return f"attachment; filename=\"report-{report.pk}.{extension}\"; filename*=UTF-8''{quote(name)}"
+def _download(report, content: bytes, extension: str, content_type: str):
+    # The real (Chinese) name, and an ASCII one for old browsers.
+    return download(
+        content,
+        filename=f"{report.title}.{extension}",
+        fallback=f"report-{report.pk}.{extension}",
+        content_type=content_type,
+    )
 
 
 def report_csv_response(report) -> HttpResponse:
-    buffer = StringIO()
-    writer = csv.writer(buffer)
-    for row in report_table(report):
-        writer.writerow([f"{v:.2f}" if isinstance(v, Decimal) else v for v in row])
-    # The byte-order mark makes Excel on Windows read the Chinese as UTF-8.
-    response = HttpResponse(
-        "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = _filename(report, "csv")
-    return response
+    return _download(report, csv_bytes(report_table(report)), "csv", CSV_TYPE)
 
 
 def report_xlsx_response(report) -> HttpResponse:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Report")[:31]
-    for row in report_table(report):
-        sheet.append(row)
-    sheet["A1"].font = Font(bold=True, size=14)
-    for cell in sheet["E"]:
-        if isinstance(cell.value, Decimal):
-            cell.number_format = "#,##0.00"
-    for column, width in zip("ABCDEFG", [14, 12, 16, 22, 16, 14, 24], strict=True):
-        sheet.column_dimensions[column].width = width
-    out = BytesIO()
-    book.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = _filename(report, "xlsx")
-    return response
+    writer = XlsxWriter()
+    sheet = writer.sheet(_("Report"), widths=[14, 12, 16, 22, 16, 14, 24])
+    title, *rows = report_table(report)
+    sheet.row(title, font=bold(size=14))
+    for row in rows:
+        sheet.row(row)
+    return _download(report, writer.bytes(), "xlsx", XLSX_TYPE)

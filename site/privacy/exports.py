@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from privacy import selectors
 from privacy.tables import KINDS, TABLES, Table
 from privacy.tables.format import when
-from roster.columns import neutralize
-from roster.exports import text_cell
+from spreadsheets.exports import XlsxWriter
 
 WORKBOOK_NAME = "data.xlsx"
 README_NAME = "README.txt"
@@ -121,45 +120,20 @@ def _cell_value(value: Any) -> Any:
         value = json.dumps(value, ensure_ascii=False, sort_keys=True)
     elif isinstance(value, bool):
         value = _("yes") if value else _("no")
-    if value == "":
-        return None
-    return neutralize(value)
-
-
-def _sheet_title(title: str, used: set[str]) -> str:
-    for char in "[]:*?/\\":
-        title = title.replace(char, " ")
-    title = title[:31]
-    candidate, n = title, 2
-    while candidate in used:
-        suffix = f" {n}"
-        candidate = title[: 31 - len(suffix)] + suffix
-        n += 1
-    used.add(candidate)
-    return candidate
+    return value
 
 
 def tables_workbook(tables: Iterable[Table], *, readme: str) -> bytes:
-    import openpyxl
-
-    workbook = openpyxl.Workbook(write_only=True)
-    used: set[str] = set()
-    about = workbook.create_sheet(title=_sheet_title(_("About"), used))
+    writer = XlsxWriter()
+    about = writer.sheet(_("About"))
     for line in readme.splitlines():
-        about.append([_cell_value(line)])
+        about.row([line])
     for table in tables:
-        sheet = workbook.create_sheet(title=_sheet_title(table.title, used))
-        sheet.append([_cell_value(label) for _key, label in table.columns])
+        sheet = writer.sheet(table.title)
+        sheet.row([label for _key, label in table.columns])
         for row in table.rows:
-            sheet.append(
-                [
-                    text_cell(sheet, _cell_value(row.get(key)))
-                    for key, _label in table.columns
-                ]
-            )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+            sheet.row([_cell_value(row.get(key)) for key, _label in table.columns])
+    return writer.bytes()
 
 
 def person_zip(*, user, now: dt.datetime | None = None) -> bytes:

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from privacy.errors import PrivacyError
 from privacy.exports import KINDS
 from privacy.selectors import membership_for_removal, removal_summary
 from privacy.services import export_allowed, person_export, person_remove
+from spreadsheets.exports import ZIP_TYPE, download
 from villages.views import VillageMixin
 
 
@@ -27,10 +27,7 @@ class ExportView(LoginRequiredMixin, View):
         except PrivacyError as exc:
             return self.render_page(error=exc.message, status=429)
         filename = f"xiangyue-data-{timezone.localdate():%Y%m%d}.zip"
-        response = HttpResponse(content, content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response["Cache-Control"] = "no-store"
-        return response
+        return download(content, filename=filename, content_type=ZIP_TYPE, private=True)
 
     def render_page(self, *, error: str = "", status: int = 200):
         context = {

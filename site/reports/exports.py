@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
 from django.utils.translation import gettext as _
 
 from reports.figures import MonthFigures
-from roster.columns import neutralize
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from spreadsheets.exports import XlsxWriter
 
 
 def _headers() -> list[str]:
@@ -29,7 +25,7 @@ def _headers() -> list[str]:
 
 def _row(village_name: str, label: str, m: MonthFigures) -> list:
     return [
-        neutralize(village_name),
+        village_name,
         label,
         m.received,
         m.closed,
@@ -46,15 +42,11 @@ def figures_workbook(
     *, rows: list[tuple[str, list[MonthFigures], MonthFigures]]
 ) -> bytes:
     """One sheet; for each village its twelve months and the year's total."""
-    import openpyxl
-
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Report figures")[:31])
-    sheet.append(_headers())
+    writer = XlsxWriter()
+    sheet = writer.sheet(_("Report figures"))
+    sheet.row(_headers())
     for village_name, months, year_total in rows:
         for m in months:
-            sheet.append(_row(village_name, f"{m.month:%Y-%m}", m))
-        sheet.append(_row(village_name, _("Whole year"), year_total))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+            sheet.row(_row(village_name, f"{m.month:%Y-%m}", m))
+        sheet.row(_row(village_name, _("Whole year"), year_total))
+    return writer.bytes()

@@ -124,9 +124,6 @@ ROLE_EXPORT: dict[str, str] = {
 }
 ROLE_SEPARATORS = re.compile(r"[、，,;；/\s]+")
 
-# Cells that a spreadsheet program would read as a formula (CSV/formula injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 _SPACES = re.compile(r"\s+")
 _NOTE_IN_BRACKETS = re.compile(r"[(（【\[].*?[)）】\]]")
 _LEADING_YEAR = re.compile(r"^(\d{4})(?:\D|$)")
@@ -175,18 +172,11 @@ def split_roles(value: Any) -> list[str]:
     return [word for word in ROLE_SEPARATORS.split(cell_text(value)) if word]
 
 
-def neutralize(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading `'`."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def export_phone(e164: str | None) -> str:
     """Mainland numbers in the form people type (`13800138000`), so the export
-    reads back; any other number is neutralised (it starts with `+`)."""
+    reads back; any other number as it is (the export makes its `+` inert)."""
     if not e164:
         return ""
     if e164.startswith("+86") and len(e164) == 14:
         return e164[3:]
-    return neutralize(e164)
+    return e164

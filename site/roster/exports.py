@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
-from roster.columns import (
-    HEADERS,
-    RELATION_EXPORT,
-    ROLE_EXPORT,
-    export_phone,
-    neutralize,
-)
+from roster.columns import HEADERS, RELATION_EXPORT, ROLE_EXPORT, export_phone
 from roster.selectors import roster_for_export
+from spreadsheets.exports import XlsxWriter
 from villages.models import Village
 
 
@@ -26,37 +19,18 @@ def roster_row(membership) -> list:
         "grid": membership.grid.name if membership.grid else "",
         "roles": "、".join(roles),
     }
-    # Every text cell, phones included, goes through neutralize: a name typed as
-    # `=HYPERLINK(...)` must reach the next spreadsheet as text, not as a formula.
-    return [neutralize(values[key]) for key in HEADERS]
-
-
-def text_cell(sheet, value):
-    """A write-only cell; a string stays text, even when it looks like a number or
-    a formula: phones and household numbers keep their leading zeros, and nothing a
-    person typed runs."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-        cell.number_format = "@"
-    return cell
+    return [values[key] for key in HEADERS]
 
 
 def roster_workbook(*, village: Village) -> tuple[bytes, int]:
-    import openpyxl
-
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="花名册")
-    sheet.append(list(HEADERS.values()))
+    # The writer keeps every text a text cell (phones and household numbers keep
+    # their leading zeros) and inert (a name typed as `=HYPERLINK(...)` reaches
+    # the next spreadsheet as text, and reads back here unchanged).
+    writer = XlsxWriter()
+    sheet = writer.sheet("花名册")
+    sheet.row(HEADERS.values())
     count = 0
     for membership in roster_for_export(village=village):
-        cells = []
-        for value in roster_row(membership):
-            cells.append(text_cell(sheet, None if value == "" else value))
-        sheet.append(cells)
+        sheet.row(roster_row(membership))
         count += 1
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), count
+    return writer.bytes(), count

@@ -1,32 +1,30 @@
 """Reading an uploaded roster workbook into rows, refusing anything that is not one.
 
 Whatever arrives (a renamed text file, a zip, a photo, an old .xls, a zip bomb, a
-sheet without headers) ends as a `RosterFileError` with a message for the person,
-never as an exception that escapes to a 500.
+sheet without headers, formulas without results) ends as a `RosterFileError` with
+a message for the person, never as an exception that escapes to a 500. The
+workbook itself is opened by `spreadsheets.uploads`, which refuses a bomb from the
+zip's directory and reads the sheet as a stream.
 """
 
 from __future__ import annotations
 
 import logging
-import zipfile
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.utils.translation import gettext_lazy as _
 
 from roster.columns import HEADERS, REQUIRED_COLUMNS, cell_text, header_key
+from spreadsheets.uploads import SheetReader, WorkbookError, fill_merged
 
 logger = logging.getLogger(__name__)
 
 MAX_ROWS = 20_000
 # The header may sit below a title row or two ("柳溪村花名册").
 HEADER_SEARCH_ROWS = 10
-# An .xlsx is a zip: refuse archives that unpack to far more than a roster needs.
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-MAX_ARCHIVE_MEMBERS = 1_000
-
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
+# Rows in which we list cells we cannot read, at most.
+LISTED_ROWS = 20
 
 
 class RosterFileError(Exception):
@@ -62,76 +60,55 @@ def _not_excel() -> RosterFileError:
     )
 
 
-def _check_container(stream: IO[bytes]) -> None:
-    stream.seek(0)
-    magic = stream.read(4)
-    stream.seek(0)
-    if magic == _OLE_MAGIC:
-        raise RosterFileError(
+def _file_error(code: str) -> RosterFileError:
+    if code == "xls":
+        return RosterFileError(
             _(
                 "This is an old Excel file (.xls). Open it in Excel or WPS and save it "
                 "as .xlsx, then upload that."
             ),
             code="xls",
         )
-    if magic != _ZIP_MAGIC:
-        raise _not_excel()
-    try:
-        with zipfile.ZipFile(stream) as archive:
-            members = archive.infolist()
-            names = {m.filename for m in members}
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise _not_excel() from exc
-    finally:
-        stream.seek(0)
-    if "xl/workbook.xml" not in names and "[Content_Types].xml" not in names:
-        raise _not_excel()
-    if (
-        len(members) > MAX_ARCHIVE_MEMBERS
-        or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES
-    ):
-        raise RosterFileError(
+    if code == "too_large":
+        return RosterFileError(
             _("This workbook is too large to be a roster."), code="too_large"
         )
+    if code == "too_many_rows":
+        return _too_many_rows()
+    if code == "empty":
+        return RosterFileError(_("The workbook is empty."), code="empty")
+    return _not_excel()
+
+
+def _too_many_rows() -> RosterFileError:
+    return RosterFileError(
+        _(
+            "The roster has more than %(max)d rows. Split it into several "
+            "files and import them one after another."
+        )
+        % {"max": MAX_ROWS},
+        code="too_many_rows",
+    )
 
 
 def read_roster(stream: IO[bytes]) -> RosterSheet:
     """Read the first worksheet of an .xlsx: find the header, return the data rows."""
-    import openpyxl
-
-    _check_container(stream)
     try:
-        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on broken files
-        logger.info("roster upload is not a readable workbook: %r", exc)
-        raise _not_excel() from exc
-    try:
-        return _read_sheet(workbook)
-    except RosterFileError:
-        raise
-    except Exception as exc:  # a broken sheet inside a valid-looking archive
-        logger.info("roster upload has an unreadable sheet: %r", exc)
-        raise _not_excel() from exc
-    finally:
-        workbook.close()
+        reader = SheetReader(stream, max_rows=MAX_ROWS + HEADER_SEARCH_ROWS)
+        return _read_sheet(reader)
+    except WorkbookError as exc:
+        logger.info("roster upload refused: %s", exc.code)
+        raise _file_error(exc.code) from exc
 
 
-def _read_sheet(workbook) -> RosterSheet:
-    if not workbook.worksheets:
-        raise RosterFileError(_("The workbook is empty."), code="empty")
-    sheet = workbook.worksheets[0]
-    # Some programs write a wrong sheet size; read until the data really ends.
-    if hasattr(sheet, "reset_dimensions"):
-        sheet.reset_dimensions()
-
+def _read_sheet(reader: SheetReader) -> RosterSheet:
     header_row = 0
     columns: list[str | None] = []
-    rows: list[RawRow] = []
+    kept: list[tuple[int, list[Any]]] = []
     seen_anything = False
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for number, values in reader.rows():
         if not header_row:
-            if any(cell_text(v) for v in values):
-                seen_anything = True
+            seen_anything = seen_anything or any(cell_text(v) for v in values)
             keys = [header_key(v) for v in values]
             if all(key in keys for key in REQUIRED_COLUMNS):
                 header_row = number
@@ -140,26 +117,21 @@ def _read_sheet(workbook) -> RosterSheet:
                     key if key and key not in keys[:i] else None
                     for i, key in enumerate(keys)
                 ]
+                # Cells right of the last roster column are not even decoded.
+                reader.max_columns = max(i + 1 for i, key in enumerate(columns) if key)
             elif number >= HEADER_SEARCH_ROWS:
                 break
             continue
-        cells = {
-            key: values[i]
+        # Only the roster's columns are kept: memory follows the roster.
+        mine = [
+            values[i] if key and i < len(values) else None
             for i, key in enumerate(columns)
-            if key and i < len(values) and cell_text(values[i])
-        }
-        if not cells:
+        ]
+        if all(value is None for value in mine):
             continue
-        if len(rows) >= MAX_ROWS:
-            raise RosterFileError(
-                _(
-                    "The roster has more than %(max)d rows. Split it into several "
-                    "files and import them one after another."
-                )
-                % {"max": MAX_ROWS},
-                code="too_many_rows",
-            )
-        rows.append(RawRow(number=number, cells=cells))
+        kept.append((number, mine))
+        if len(kept) > MAX_ROWS:
+            raise _too_many_rows()
 
     if not header_row:
         if not seen_anything:
@@ -172,6 +144,18 @@ def _read_sheet(workbook) -> RosterSheet:
             % {"name": HEADERS["name"], "phone": HEADERS["phone"]},
             code="no_header",
         )
+    _refuse_unreadable_cells(reader, header_row, columns)
+    # A household number or grid merged over its members' rows belongs to each.
+    fill_merged(kept, reader.merged)
+    rows = []
+    for number, values in kept:
+        cells = {
+            key: values[i]
+            for i, key in enumerate(columns)
+            if key and cell_text(values[i])
+        }
+        if cells:
+            rows.append(RawRow(number=number, cells=cells))
     if not rows:
         raise RosterFileError(
             _("The roster has a header row but no people in it."), code="no_rows"
@@ -179,3 +163,43 @@ def _read_sheet(workbook) -> RosterSheet:
     return RosterSheet(
         header_row=header_row, columns=[c for c in columns if c], rows=rows
     )
+
+
+def _refuse_unreadable_cells(reader: SheetReader, header_row: int, columns) -> None:
+    """A formula saved without its result, or whose result is an error, in a
+    roster column: refused with its rows, never imported as empty or as `#REF!`."""
+
+    def rows_of(cells) -> list[int]:
+        return sorted(
+            {
+                row
+                for row, column in cells
+                if row > header_row and column <= len(columns) and columns[column - 1]
+            }
+        )
+
+    for cells, message, code in [
+        (
+            reader.formulas_without_value,
+            _(
+                "Rows %(rows)s hold formulas whose results the file does not keep. "
+                "Open it in Excel or WPS, save it, and upload it again."
+            ),
+            "formula_without_value",
+        ),
+        (
+            reader.error_values,
+            _(
+                "Rows %(rows)s hold formulas that end in an error (such as #REF!). "
+                "Correct them in Excel or WPS and upload the file again."
+            ),
+            "formula_error",
+        ),
+    ]:
+        if rows := rows_of(cells):
+            raise RosterFileError(message % {"rows": _row_list(rows)}, code=code)
+
+
+def _row_list(rows: list[int]) -> str:
+    listed = "、".join(str(row) for row in rows[:LISTED_ROWS])
+    return listed + ("…" if len(rows) > LISTED_ROWS else "")

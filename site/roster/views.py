@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,10 +15,9 @@ from roster.selectors import (
     roster_imports_for_village,
 )
 from roster.services import roster_export, roster_import_confirm, roster_import_create
+from spreadsheets.exports import XLSX_TYPE, download
 from villages.selectors import village_members
 from villages.views import VillageMixin
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class RosterView(VillageMixin, View):
@@ -43,10 +41,9 @@ class RosterExportView(VillageMixin, View):
     def get(self, request, village):
         content = roster_export(village=self.village, by=request.user)
         filename = f"roster-{self.village.slug}-{timezone.localdate():%Y%m%d}.xlsx"
-        response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response["Cache-Control"] = "no-store"
-        return response
+        return download(
+            content, filename=filename, content_type=XLSX_TYPE, private=True
+        )
 
 
 class RosterImportView(VillageMixin, View):

@@ -169,3 +169,32 @@ def test_import_records_the_adopting_meeting_and_checks_the_minutes(
     assert good.status_code == 302
     book = RuleBook.objects.get()
     assert book.adopted_by == "村民代表会议" and book.minutes
+
+
+def test_a_category_merged_over_its_items_belongs_to_each():
+    # Committees merge the 类别 cell over the items of a category.
+    book = Workbook()
+    sheet = book.active
+    sheet.append(COLUMNS)
+    sheet.append(["社会公德", "A1", "参加义务劳动", 5, None, "", ""])
+    sheet.append([None, "A2", "帮扶困难户", 10, None, "", ""])
+    sheet.append(["家庭美德", "B1", "孝敬老人", 5, None, "", ""])
+    sheet.merge_cells("A2:A3")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = catalogue_check(buffer.getvalue())
+    assert report.errors == []
+    assert [row["category"] for row in report.rows] == [
+        "社会公德",
+        "社会公德",
+        "家庭美德",
+    ]
+
+
+def test_a_formula_without_a_saved_result_is_refused_with_its_row():
+    from tests.roster.workbooks import with_formula
+
+    content = workbook([["社会公德", "A1", "参加义务劳动", 5, None, "", ""]])
+    report = catalogue_check(with_formula(content, "D2", "2+3"))
+    assert not report.rows
+    assert report.errors and "2" in report.errors[0]

@@ -19,6 +19,7 @@ from reports.figures import monthly_figures, total
 from reports.forms import DepartmentForm, SettingsForm
 from reports.models import Department, Kind, Status
 from reports.views.base import ReportsView, error_text, with_labels
+from spreadsheets.exports import XLSX_TYPE, download
 from villages.access import supervised_area_ids
 
 QUEUE_PAGE_SIZE = 50
@@ -175,9 +176,7 @@ def _charts(months) -> dict:
 
 
 def _xlsx(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=exports.XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(content, filename=name, content_type=XLSX_TYPE)
 
 
 class FiguresView(ReportsView):
