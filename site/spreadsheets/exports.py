@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -147,6 +148,10 @@ def download(
     """The file as a download. A non-ASCII name gets an ASCII `fallback` beside it
     (RFC 6266); `private` keeps it out of every cache."""
     response = HttpResponse(content, content_type=content_type)
+    # A name comes from what a person typed (a page's title): no line breaks or
+    # other control characters (a header cannot hold them), no quotes.
+    filename = _safe_filename(filename)
+    fallback = _safe_filename(fallback)
     ascii_name = filename if filename.isascii() else fallback
     header = f'attachment; filename="{ascii_name}"'
     if not filename.isascii():
@@ -155,6 +160,13 @@ def download(
     if private:
         response["Cache-Control"] = "no-store"
     return response
+
+
+def _safe_filename(name: str) -> str:
+    cleaned = "".join(
+        "_" if ch in '"\\/' else ch for ch in name if unicodedata.category(ch)[0] != "C"
+    )
+    return cleaned.strip() or "download"
 
 
 def guard_wagtail_exports() -> None:

@@ -80,3 +80,18 @@ def test_download_names_the_file_for_old_and_new_browsers():
     private = download(b"x", filename="a.xlsx", content_type=XLSX_TYPE, private=True)
     assert private["Content-Disposition"] == 'attachment; filename="a.xlsx"'
     assert private["Cache-Control"] == "no-store"
+
+
+def test_a_download_named_after_typed_text_keeps_a_valid_header():
+    """A finance page titled "\\r=1 …" named its CSV with a line break, and the
+    download answered a server error: a header cannot hold one."""
+    response = download(
+        b"x",
+        filename='\r=1 "财务"\n/报表\t.csv',
+        content_type=CSV_TYPE,
+        fallback='\r=1 "report".csv',
+    )
+    header = response["Content-Disposition"]
+    assert "\r" not in header and "\n" not in header and "\t" not in header
+    assert header.startswith('attachment; filename="=1 _report_.csv"; filename*=')
+    assert "%E8%B4%A2%E5%8A%A1" in header  # 财务, still in the UTF-8 name
