@@ -218,27 +218,30 @@ def fillings(route: Route, w) -> list[dict]:
     image, doc = w.image.pk, w.document.pk
     if key == "wagtailadmin_pages:revisions_compare":
         return [{"0": w.moderated.pk, "1": "earliest", "2": "latest"}]
+    # Their object under their page, and under one of ours (the view must not
+    # trust the page it was asked through).
+    pages = (w.moderated.pk, w.mine.pk)
     if key in (
         "wagtailadmin_pages:revisions_view",
         "wagtailadmin_pages:revisions_revert",
     ):
-        return [{"page_id": w.moderated.pk, "revision_id": w.revision.pk}]
+        return [{"page_id": p, "revision_id": w.revision.pk} for p in pages]
     if key == "wagtailadmin_pages:revisions_unschedule":
         revision = w.scheduled.get_latest_revision()
-        return [{"page_id": w.scheduled.pk, "revision_id": revision.pk}]
+        return [
+            {"page_id": p, "revision_id": revision.pk}
+            for p in (w.scheduled.pk, w.mine.pk)
+        ]
     if "task_state_id" in args:
         return [
-            {
-                "page_id": w.moderated.pk,
-                "action_name": action,
-                "task_state_id": w.task_state.pk,
-            }
+            {"page_id": p, "action_name": action, "task_state_id": w.task_state.pk}
+            for p in pages
             for action in ("approve", "reject")
         ]
     if key == "wagtailadmin_pages:workflow_preview":
-        return [{"page_id": w.moderated.pk, "task_id": w.task.pk}]
+        return [{"page_id": p, "task_id": w.task.pk} for p in pages]
     if key == "wagtailadmin_pages:workflow_history_detail":
-        return [{"page_id": w.moderated.pk, "workflow_state_id": w.workflow_state.pk}]
+        return [{"page_id": p, "workflow_state_id": w.workflow_state.pk} for p in pages]
     if key == "wagtailadmin_pages:move_confirm":
         return [
             {"page_to_move_id": w.mine.pk, "destination_id": w.their_home.pk},
@@ -273,14 +276,18 @@ def fillings(route: Route, w) -> list[dict]:
             {
                 "app_label": "wagtailcore",
                 "model_name": "page",
-                "object_id": str(w.moderated.pk),
+                "object_id": str(p),
                 "session_id": w.session.pk,
             }
+            for p in pages
         ]
     if key == "wagtailadmin_editing_sessions:release":
         return [{"session_id": w.session.pk}]
     if key == "wagtailadmin_workflows:remove":
-        return [{"page_pk": w.their_home.pk, "workflow_pk": w.workflow.pk}]
+        return [
+            {"page_pk": p, "workflow_pk": w.workflow.pk}
+            for p in (w.their_home.pk, w.mine.get_parent().get_parent().pk)
+        ]
     if key == "wagtailadmin_workflows:add_task":
         return [{"app_label": "wagtailcore", "model_name": "groupapprovaltask"}]
     if key == "wagtailadmin_workflows:task_chosen":
