@@ -52,6 +52,10 @@ CLOSED = {
     "wagtailadmin_error_test",
 }
 
+# Bulk actions closed to village roles: tags are the whole installation's
+# (cms_home.image_forms).
+CLOSED_BULK_ACTIONS = {"add_tags"}
+
 PAGE, IMAGE, DOCUMENT, COLLECTION = "page", "image", "document", "collection"
 # URL arguments that name an object, by name ("pk" by the view's namespace below).
 BY_ARGUMENT = {
@@ -230,7 +234,11 @@ def admin_view_guard(view):
         user = request.user
         if user.is_authenticated and not sees_every_village(user):
             match = request.resolver_match
-            if match.view_name in CLOSED or not all(
+            closed = match.view_name in CLOSED or (
+                match.view_name == "wagtail_bulk_action"
+                and match.kwargs.get("action") in CLOSED_BULK_ACTIONS
+            )
+            if closed or not all(
                 _in_scope(user, kind, pk) for kind, pk in _named_objects(request, match)
             ):
                 return permission_denied(request)
