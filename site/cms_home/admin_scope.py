@@ -176,11 +176,16 @@ def media_in_scope(queryset: QuerySet, user) -> QuerySet:
 
 def _in_scope(user, kind: str, pk) -> bool:
     """Whether an object named in a URL is the user's to see; an object that does
-    not exist is left to the view (it answers 404)."""
+    not exist is left to the view (it answers 404), an id that cannot exist is
+    refused."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         return True
+    if not 0 < pk < 2**63:
+        # Names no row; refused before Wagtail's views look it up, which SQLite
+        # cannot do (OverflowError: a server error).
+        return False
     if kind == PAGE:
         queryset = pages_in_scope(Page.objects.filter(pk=pk), user)
         return queryset.exists() or not Page.objects.filter(pk=pk).exists()

@@ -553,3 +553,17 @@ def test_a_village_sees_no_tags_of_another(client, world):
         reverse("wagtailadmin_tag_autocomplete") + f"?term={TAG}",
     ):
         assert TAG not in _unescape(ask(client, "get", url).body), url
+
+
+def test_an_id_beyond_64_bits_is_no_server_error(client, world):
+    """Refused before Wagtail's views look it up (SQLite raised OverflowError)."""
+    huge = 2**64
+    client.force_login(world.clerk)
+    for url in (
+        f"/cms/images/chooser/chosen-multiple/?id={huge}",
+        f"/cms/choose-page/chosen-multiple/?id={huge}",
+        f"/cms/bulk/wagtailcore/page/delete/?id={huge}",
+        f"/cms/pages/{huge}/edit/",
+        f"/cms/images/{huge}/",
+    ):
+        assert ask(client, "get", url).status < 500, url
