@@ -83,6 +83,7 @@ def world(village_page, other_village_page, clerk, head, other_committee):
     membership_sync_cms_access(membership)
     membership_set_cms_approver(membership=membership, approver=True)
     their_clerk, their_head = other_committee, membership.user
+    w.their_head = their_head
 
     # This village's own work, so that every listing has rows to show.
     mine = publish(
@@ -175,6 +176,8 @@ def world(village_page, other_village_page, clerk, head, other_committee):
         uploaded_by_user=their_clerk,
     )
     w.document.tags.add(f"{TAG}文件标签")
+    for media in (w.image, w.document):  # as the admin logs an upload
+        log(instance=media, action="wagtail.create", user=their_clerk)
     w.uploads = [
         UploadedFile.objects.create(
             file=ContentFile(b"x", name=f"{MARK}-upload.{ext}"),
@@ -196,7 +199,8 @@ def world(village_page, other_village_page, clerk, head, other_committee):
 
 # -- what to ask ----------------------------------------------------------------------
 def _page_args(w, *names):
-    return [dict.fromkeys(names, p.pk) for p in w.pages]
+    # Theirs, and this village's notices (whose listings must not show theirs).
+    return [dict.fromkeys(names, p.pk) for p in [*w.pages, w.mine.get_parent()]]
 
 
 def _by_model(w, app_label, model_name):
@@ -418,9 +422,7 @@ def crawl(client, w) -> tuple[list[str], int]:
             url = url_for(route, kwargs)
             method = "post" if route.key in READ_BY_POST else "get"
             answer = check(method, url)
-            if route.key == "wagtail_bulk_action" or (
-                not route.arguments and 200 <= answer.status < 300
-            ):
+            if route.key == "wagtail_bulk_action" or 200 <= answer.status < 300:
                 for data in queries(route, w, kwargs):
                     check(method, url, data)
     return found, asked
@@ -535,6 +537,31 @@ def test_a_village_committee_puts_no_tags_on_media(client, world):
             assert answer.status in (302, 403) and not answer.writes, url
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     assert 'name="tags"' in ask(client, "get", forms[0]).body
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Wagtail's page listings (explorer, search, page type usage, forms) "
+    "offer every page owner and editor of the installation as filter choices, and "
+    "the site history every user of the log entries it may show; no hook narrows "
+    "them.",
+)
+def test_a_village_sees_no_names_of_another_committee(client, world):
+    for user in (world.their_clerk, world.their_head):
+        user.name, user.username = f"{MARK}委员{user.pk}", f"{MARK}-{user.pk}"
+        user.save(update_fields=["name", "username"])
+    client.force_login(world.clerk)
+    found = []
+    for url in (
+        reverse("wagtailadmin_explore", args=[world.mine.get_parent().pk]),
+        reverse("wagtailadmin_pages:search") + "?q=x",
+        reverse("wagtailadmin_reports:site_history"),
+    ):
+        answer = ask(client, "get", url)
+        assert answer.status == 200, url
+        if PLANTED.search(answer.body):
+            found.append(url)
+    assert not found, found
 
 
 @pytest.mark.xfail(
