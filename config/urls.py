@@ -6,8 +6,14 @@ from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from cms_home import views as cms_views
+from cms_home.admin_scope import admin_view_guard
+
+# Every view of Wagtail's admin keeps a village's committee to its own village, the
+# way Wagtail wraps them all with its own access check.
+decorate_urlpatterns(wagtailadmin_urls.urlpatterns, admin_view_guard)
 
 urlpatterns = [
     # The portal page of the disclosure site (Wagtail), by name for templates.

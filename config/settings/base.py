@@ -258,6 +258,8 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "disclosure.document_forms.DocumentForm"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_INLINE_CONTENT_TYPES = []
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Villages' committees put no tags on images or documents (one vocabulary for all).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms_home.image_forms.ImageForm"
 # The same pixel limit as our own photos (points.images): a bomb is refused before
 # it is decoded. No SVG: a drawing can carry script.
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000

@@ -69,3 +69,47 @@ def keep_published_records(request, page):
         )
         return redirect("wagtailadmin_pages:edit", page.pk)
     return None
+
+
+# -- one village never sees another's work in the admin (cms_home.admin_scope) ------
+@hooks.register("construct_page_chooser_queryset")
+def choose_pages_in_scope(pages, request):
+    from cms_home.admin_scope import pages_in_scope
+
+    return pages_in_scope(pages, request.user)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explore_pages_in_scope(parent_page, pages, request):
+    from cms_home.admin_scope import pages_in_scope
+
+    return pages_in_scope(pages, request.user)
+
+
+@hooks.register("construct_image_chooser_queryset")
+@hooks.register("construct_document_chooser_queryset")
+def choose_media_in_scope(media, request):
+    from cms_home.admin_scope import media_in_scope
+
+    return media_in_scope(media, request.user)
+
+
+@hooks.register("construct_admin_api", order=100)  # after images' and documents'
+def admin_api_in_scope(router):
+    from cms_home.admin_api import ScopedDocumentsAPIViewSet, ScopedImagesAPIViewSet
+
+    router.register_endpoint("images", ScopedImagesAPIViewSet)
+    router.register_endpoint("documents", ScopedDocumentsAPIViewSet)
+
+
+@hooks.register("construct_main_menu")
+@hooks.register("construct_reports_menu")
+@hooks.register("construct_settings_menu")
+def hide_closed_views(request, menu_items):
+    from cms_home.admin_scope import is_closed_for
+
+    menu_items[:] = [
+        item
+        for item in menu_items
+        if not (getattr(item, "url", None) and is_closed_for(request, item.url))
+    ]

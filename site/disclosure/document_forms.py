@@ -11,7 +11,15 @@ from wagtail.documents.forms import BaseDocumentForm
 
 class DocumentForm(BaseDocumentForm):
     """Attachments: the extension list is WAGTAILDOCS_EXTENSIONS; this adds a size cap
-    and a check of the content (villages.uploads.document_check)."""
+    and a check of the content (villages.uploads.document_check). A village's
+    committee puts no tags on them (cms_home.image_forms.drop_tags_unless_township)."""
+
+    def __init__(self, *args, **kwargs):
+        from cms_home.image_forms import drop_tags_unless_township
+
+        user = kwargs.get("user")
+        super().__init__(*args, **kwargs)
+        drop_tags_unless_township(self, user)
 
     def clean_file(self):
         from villages.uploads import document_check
