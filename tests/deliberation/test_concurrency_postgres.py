@@ -114,3 +114,39 @@ def test_online_and_paper_ballot_racing_count_once(
     assert len(results) == 1
     assert set(errors) == {"already_voted"}
     assert len(ballots(vote)) == 1
+
+
+def test_many_voters_at_once_fill_the_box_with_every_ballot_once(
+    topic, committee, village
+):
+    import datetime as dt
+    from unittest import mock
+
+    from deliberation.ballot_box import BATCH
+    from deliberation.models import Ballot, SealedBallot
+    from deliberation.services.votes import vote_finalize
+    from tests.deliberation.factories import residents
+
+    people = residents(village, 3 * THREADS)
+    vote = make_vote(topic, committee, kind="single", options=["甲", "乙"])
+    a, b = (o.pk for o in vote.options.all())
+
+    def three_each(i):
+        return [
+            ballot_cast(vote=vote, voter=p, option_ids=[a if n % 2 else b])
+            for n, p in enumerate(people[i::THREADS])
+        ]
+
+    results, errors = run_together(three_each)
+    assert errors == [] and sum(map(len, results)) == 3 * THREADS
+    # the last filler saw every ballot: fewer than a batch still wait, and
+    # nothing is lost or doubled
+    assert SealedBallot.objects.filter(vote=vote).count() < BATCH
+    assert Ballot.objects.filter(vote=vote).count() > 3 * THREADS - BATCH
+    assert len(ballots(vote)) == 3 * THREADS
+    later = vote.closes_at + dt.timedelta(minutes=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert vote_finalize(vote=vote)
+    assert Ballot.objects.filter(vote=vote).count() == 3 * THREADS
+    assert not SealedBallot.objects.filter(vote=vote).exists()
+    assert Participation.objects.filter(vote=vote).count() == 3 * THREADS
