@@ -118,3 +118,22 @@ def test_an_open_ballot_shows_even_one_vote(
     assert not outcome.withheld and outcome.counted == 1
     client.force_login(committee)
     assert "1 (100%)" in pages(client, vote)["vote"]
+
+
+def test_a_live_tally_counts_the_box_and_says_how_many_wait(
+    client, village, topic, committee
+):
+    people = residents(village, 13)
+    vote = make_vote(topic, committee, results_live=True)
+    for person in people:
+        ballot_cast(vote=vote, voter=person, option_ids=[no_of(vote)])
+    outcome = vote_outcome(vote)
+    assert (outcome.participants, outcome.counted, outcome.waiting) == (13, 10, 3)
+    assert {r.option.code: r.count for r in outcome.options}["no"] == 10
+    client.force_login(committee)
+    page = pages(client, vote)["vote"]
+    assert "10 (100%)" in page
+    assert "只算了已经放进票箱的 10 张票；另有 3 张票还密封着" in page
+    with after_close(vote):  # closed: the waiting ones count too, exactly
+        outcome = vote_outcome(vote)
+    assert outcome.counted == 13 and outcome.options[1].count == 13
