@@ -215,3 +215,25 @@ def test_a_consultation_is_never_called_valid(client, topic, committee, village)
     page = client.get(vote.get_absolute_url()).content.decode()
     assert "参加人数已达法定要求" not in page and "投票有效" not in page
     assert "不设法定人数" in page and "仅供参考" in page
+
+
+def test_ballots_cast_before_the_flag_existed_learn_it_from_the_membership(
+    topic, committee, village, household, household_rep, resident
+):
+    import importlib
+
+    from django.apps import apps
+
+    from deliberation.models import Participation
+
+    migration = importlib.import_module(
+        "deliberation.migrations.0004_secret_ballot_box"
+    )
+    vote = make_vote(topic, committee, rule="villagers")
+    yes = yes_no(vote)["yes"]
+    for person in (household_rep, resident):
+        ballot_cast(vote=vote, voter=person, option_ids=[yes])
+    Participation.objects.update(household_rep=False)  # as the old rows stood
+    migration.household_reps(apps, None)
+    flagged = dict(Participation.objects.values_list("voter_id", "household_rep"))
+    assert flagged == {household_rep.pk: True, resident.pk: False}
