@@ -35,20 +35,48 @@ def pending(vote: Vote) -> list[tuple[object, Sealed]]:
     ]
 
 
+def _stored(vote: Vote, token: str) -> str:
+    """What a boxed ballot keeps of its receipt token. A secret vote seals it
+    afresh each time the box is written, so no value survives a rewrite and a
+    changed ballot cannot be followed from the old box to the new; an open vote
+    keeps the token itself."""
+    if not vote.is_secret:
+        return token
+    return seal(vote_id=vote.pk, option_order=[], token=token, option_ids=())
+
+
+def _token(vote: Vote, stored: str) -> str:
+    if not vote.is_secret:
+        return stored
+    return unseal(vote_id=vote.pk, option_order=[], sealed=stored).token
+
+
+def boxed(vote: Vote) -> dict[str, tuple[int, ...]]:
+    """The ballots in the box, receipt token → option ids."""
+    return {
+        _token(vote, ballot.token): tuple(c.option_id for c in ballot.choices.all())
+        for ballot in Ballot.objects.filter(vote=vote).prefetch_related("choices")
+    }
+
+
+def _boxed_tokens(vote: Vote) -> set[str]:
+    return {
+        _token(vote, stored)
+        for stored in Ballot.objects.filter(vote=vote).values_list("token", flat=True)
+    }
+
+
 def all_ballots(vote: Vote) -> dict[str, tuple[int, ...]]:
     """Every ballot, token → option ids: the box with the waiting ones laid over
     it (a waiting change replaces the boxed ballot of its receipt)."""
-    found = {
-        ballot.token: tuple(c.option_id for c in ballot.choices.all())
-        for ballot in Ballot.objects.filter(vote=vote).prefetch_related("choices")
-    }
+    found = boxed(vote)
     waiting = latest_per_token([entry for _pk, entry in pending(vote)])
     found.update({token: entry.option_ids for token, entry in waiting.items()})
     return found
 
 
 def token_is_known(vote: Vote, token: str) -> bool:
-    return Ballot.objects.filter(vote=vote, token=token).exists() or any(
+    return token in _boxed_tokens(vote) or any(
         entry.token == token for _pk, entry in pending(vote)
     )
 
@@ -96,20 +124,16 @@ def ballot_box_fill(*, vote: Vote, final: bool = False) -> int:
     )
     if not final and len(entries) < BATCH:
         return 0
-    box = Ballot.objects.filter(vote=vote)
-    if final or box.filter(token__in=list(entries)).exists():
-        ballots = {
-            ballot.token: tuple(c.option_id for c in ballot.choices.all())
-            for ballot in box.prefetch_related("choices")
-        }
-        box.delete()
+    if final or entries.keys() & _boxed_tokens(vote):
+        ballots = boxed(vote)
+        Ballot.objects.filter(vote=vote).delete()
     else:
         ballots = {}
     ballots.update({token: entry.option_ids for token, entry in entries.items()})
     shuffled = list(ballots.items())
     random.SystemRandom().shuffle(shuffled)
     made = Ballot.objects.bulk_create(
-        [Ballot(vote=vote, token=token) for token, _ in shuffled]
+        [Ballot(vote=vote, token=_stored(vote, token)) for token, _ in shuffled]
     )
     BallotChoice.objects.bulk_create(
         [

@@ -29,8 +29,9 @@ arrive whatever the database holds.
   written in the same transaction as the participation, so it can be lined up
   with it; that tells nothing, because it cannot be read.
 * ``Ballot`` (with its ``BallotChoice`` rows) is a ballot in the box: what was
-  chosen, and ``token`` = HMAC(server key, vote id + receipt). No person, no
-  time, a random UUID key, no sequence.
+  chosen, and its receipt token HMAC(server key, vote id + receipt), kept
+  sealed with a fresh nonce each time the box is written, so no stored value
+  survives a rewrite. No person, no time, a random UUID key, no sequence.
 
 *Filling the box.* After each ballot, ``ballot_box_fill`` runs in a transaction
 of its own (one at a time per vote, under a lock on the vote row). Once ballots
@@ -52,8 +53,10 @@ into the pool like a new one, replacing a waiting ballot of the same receipt, so
 the pool holds one entry per voter and k entries are k voters. The change writes
 nothing else: no participation, no lock on the boxed ballot. When a batch
 replaces a ballot already in the box, the whole box is rewritten (every row
-deleted and all inserted again, shuffled, under new ids), so neither the dead
-row nor the rows that survive mark whose ballot changed. The participation is
+deleted and all inserted again, shuffled, under new ids and newly sealed
+tokens), so neither the dead row nor the rows that survive mark which ballot
+changed: a change could otherwise be lined up by its time with something else
+its voter did (a comment, say) and then followed into the box. The participation is
 untouched, so the count cannot grow. Lose the receipt and the ballot still
 counts; it just can no longer be changed.
 
@@ -279,7 +282,9 @@ class Ballot(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots")
-    token = models.CharField(max_length=64)
+    # A secret vote's: the receipt token, sealed afresh at every write of the box
+    # (see the design note); an open vote's: the token itself.
+    token = models.CharField(max_length=200)
 
     class Meta:
         verbose_name = _("ballot")

@@ -59,3 +59,29 @@ def test_the_latest_of_one_receipt_wins():
     first = unseal(vote_id=7, option_order=ORDER, sealed=first)
     assert latest_per_token([first, second])[TOKEN].option_ids == (12,)
     assert latest_per_token([second, first])[TOKEN].option_ids == (12,)
+
+
+@pytest.mark.django_db
+def test_boxed_ballots_from_before_the_seal_are_sealed_when_migrating(
+    topic, committee, resident
+):
+    import importlib
+
+    from django.apps import apps
+
+    from deliberation.ballot_box import all_ballots
+    from deliberation.models import Ballot, BallotChoice
+    from deliberation.services.votes import ballot_token
+    from tests.deliberation.factories import make_vote
+
+    migration = importlib.import_module(
+        "deliberation.migrations.0004_secret_ballot_box"
+    )
+    vote = make_vote(topic, committee)
+    yes = vote.options.get(code="yes").pk
+    token = ballot_token(vote, "AAAA-BBBB-CCCC-DDDD-EEEE")
+    old = Ballot.objects.create(vote=vote, token=token)  # as the old rows stood
+    BallotChoice.objects.create(ballot=old, option_id=yes)
+    migration.seal_box_tokens(apps, None)
+    assert Ballot.objects.get().token != token
+    assert all_ballots(vote) == {token: (yes,)}
