@@ -102,7 +102,9 @@ def ballot_wait(
     )
 
 
-@transaction.atomic
+# No savepoint inside a caller's transaction (the close): the ballots are written
+# under that transaction's own id, like every other batch.
+@transaction.atomic(savepoint=False)
 def ballot_box_fill(*, vote: Vote, final: bool = False) -> int:
     """Move the waiting ballots into the box once there are k of them (all of
     them when ``final``), in one transaction of its own, in random order, under

@@ -11,13 +11,15 @@ measures the best odds of picking their ballot, and asserts they stay ≤ 1/k
 
 How the odds are measured: an alignment splits the ballot rows into groups it
 cannot tell apart. Rows written by one transaction share xmin (and its commit
-time), rows deleted by one share xmax; each such group is exactly the ballots
-of one shuffle (the test records every shuffle), handed to the database in the
-shuffled order, and the ids are random (version-4 UUIDs), so neither physical
+time), rows deleted by one share xmax; each writing transaction holds ballots
+of one shuffle only (the test records every shuffle), handed to the database in
+the shuffled order, and the ids are random (version-4 UUIDs), so neither physical
 nor id order says more than which group a row is in. The odds for a voter are
-then one over the number of ballots in the group of their ballot. The test also
-runs the naive attack (pair the n-th participation with the n-th ballot in each
-order) and shows how often it is right: about 1 in the group size, by chance.
+then one over the number of voters whose ballots that transaction put in (the
+test records each filling transaction's id with its shuffle; dead rows may be
+pruned away, voters are not). The test also runs the naive attack (pair the
+n-th participation with the n-th ballot in each order) and shows how often it is
+right: about once per group, by chance.
 """
 
 import random
@@ -143,35 +145,32 @@ class Attack:
         self.token_of_voter = token_of_voter
         self.best = {}  # alignment -> best odds of linking a voter to a ballot
         self.shuffles = []  # each shuffle's output order, as tokens
+        self.shuffle_of = {}  # writing transaction (xmin) -> its shuffle's tokens
         self.naive_right = self.naive_tried = 0
-
-    def odds(self, name: str, groups: dict, rows: list[dict]) -> None:
-        sizes = {key: len({r["token"] for r in rows_}) for key, rows_ in groups.items()}
-        for row in rows:
-            key = self.key(name, row)
-            if key is None:
-                continue
-            # the group holds ballots of this many voters: one of them is theirs
-            odds = 1 / sizes[key]
-            self.best[name] = max(self.best.get(name, 0), odds)
-
-    @staticmethod
-    def key(name: str, row: dict):
-        if name == "xmax (dead tuples)":
-            return (row["table"], row["xmax"]) if row["xmax"] != "0" else None
-        return (row["table"], row["xmin"])
 
     def step(self):
         rows = box_versions(self.vote)
         voters = {t: v for v, t in self.token_of_voter.items()}
         assert all(r["token"] in voters for r in rows)  # every ballot is a voter's
-        for name in ("xmin (and commit time)", "xmax (dead tuples)"):
-            groups = defaultdict(list)
-            for row in rows:
-                key = self.key(name, row)
-                if key is not None:
-                    groups[key].append(row)
-            self.odds(name, groups, rows)
+        # Whom a row can belong to: the voters whose ballots its writing
+        # transaction put in (a shuffle). Rows can vanish (pruned dead tuples),
+        # voters cannot: the crowd is the shuffle, not what is left of it.
+        for row in rows:
+            crowd = self.shuffle_of.get(row["xmin"])
+            assert crowd is not None and row["token"] in crowd, "not shuffled in"
+            self.best["xmin (and commit time)"] = max(
+                self.best.get("xmin (and commit time)", 0), 1 / len(crowd)
+            )
+        deleted_together = defaultdict(set)
+        for row in rows:
+            if row["xmax"] != "0":
+                deleted_together[(row["table"], row["xmax"])] |= self.shuffle_of[
+                    row["xmin"]
+                ]
+        for crowd in deleted_together.values():
+            self.best["xmax (dead tuples)"] = max(
+                self.best.get("xmax (dead tuples)", 0), 1 / len(crowd)
+            )
         self.check_orders(rows)
         self.check_nothing_carries_over(rows)
         self.naive(rows)
@@ -198,9 +197,7 @@ class Attack:
         for (table, _xmin), group in groups.items():
             assert all(r["uuid"].version == 4 for r in group)
             if table == "deliberation_ballot":
-                tokens = {r["token"] for r in group}
-                assert len(tokens) == len(group)
-                assert any(tokens == set(s) for s in self.shuffles), "not shuffled"
+                assert len({r["token"] for r in group}) == len(group)
 
     def naive(self, rows):
         order = participation_order(self.vote)
@@ -234,7 +231,11 @@ def test_no_alignment_links_a_ballot_to_its_voter_better_than_1_in_k(
     class RecordingRandom(random.SystemRandom):
         def shuffle(self, x):
             super().shuffle(x)
-            attack.shuffles.append([token for token, _ in x])
+            tokens = [token for token, _ in x]
+            attack.shuffles.append(tokens)
+            with connection.cursor() as cursor:  # the filling transaction's id
+                cursor.execute("SELECT (txid_current() % 4294967296)::text")
+                attack.shuffle_of[cursor.fetchone()[0]] = set(tokens)
 
     def fill(**kw):
         before = sequences()
