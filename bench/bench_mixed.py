@@ -159,7 +159,7 @@ from django.contrib.auth import (  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models import Count, Sum  # noqa: E402
+from django.db.models import Sum  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 import requests  # noqa: E402
@@ -375,6 +375,8 @@ class Villager(Client):
         option = self.rng.choice(v.options)
         data = {
             "choice": option,
+            # changes later come from this phone: it keeps the receipt
+            "keep_receipt": "on",
             "csrfmiddlewaretoken": match.group(1) if match else "",
         }
         changing = self.user.pk in self.ballots
@@ -619,7 +621,8 @@ def run_step(n: int, base, villages, stats_all, ballots, confirmed, people, serv
 
 
 def checks(villages, ballots, confirmed, taken_before, balances_before) -> int:
-    from deliberation.models import Ballot, BallotChoice, Participation
+    from deliberation.ballot_box import all_ballots
+    from deliberation.models import Participation, Vote
     from points.models import Account
     from points.shop.models import Product, Voucher, VoucherLine
     from points.verify import verify_village
@@ -661,17 +664,12 @@ def checks(villages, ballots, confirmed, taken_before, balances_before) -> int:
         spent_now = Voucher.objects.filter(village_id=v.pk, status="spent").count()
         shop_delta = (accounts.get("shop") or 0) - balances_before[v.slug]
         participations = Participation.objects.filter(vote_id=v.vote_pk).count()
-        counted = Ballot.objects.filter(vote_id=v.vote_pk).count()
+        # every ballot, in the box or still waiting sealed (fewer than a batch)
+        every = all_ballots(Vote.objects.get(pk=v.vote_pk))
+        counted = len(every)
         voters = {user.pk for user, _number in v.people if user.pk in ballots}
         expected = collections.Counter(ballots[pk] for pk in voters)
-        choices = collections.Counter(
-            dict(
-                BallotChoice.objects.filter(ballot__vote_id=v.vote_pk)
-                .values("option_id")
-                .annotate(n=Count("pk"))
-                .values_list("option_id", "n")
-            )
-        )
+        choices = collections.Counter(o for chosen in every.values() for o in chosen)
         lines = [
             ("ledger problems", len(problems), 0),
             ("points issued - (balances + spent)", issued - households - spent, 0),

@@ -215,10 +215,19 @@ class BallotForm(forms.Form):
         required=False,
         max_length=40,
     )
+    # Off by default: a receipt kept on the phone lets whoever picks the phone
+    # up change the ballot, and so see (and undo) how its owner voted.
+    keep_receipt = forms.BooleanField(
+        label=_("Remember my receipt code on this phone"),
+        required=False,
+        initial=False,
+    )
 
     def __init__(self, *args, vote: Vote, **kwargs):
         super().__init__(*args, **kwargs)
         self.vote = vote
+        if not vote.is_secret:
+            del self.fields["keep_receipt"]
         choices = [(o.pk, o.display) for o in vote.options.all()]
         if vote.kind == VoteKind.MULTIPLE:
             field = forms.TypedMultipleChoiceField(
@@ -257,6 +266,7 @@ class PaperBallotForm(BallotForm):
     def __init__(self, *args, vote: Vote, **kwargs):
         super().__init__(*args, vote=vote, **kwargs)
         del self.fields["receipt"]
+        self.fields.pop("keep_receipt", None)
         people = eligible_memberships(vote).select_related("user", "household")
         self.people = {str(m.user_id): m.user for m in people}
         self.fields["voter"] = forms.ChoiceField(

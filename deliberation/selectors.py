@@ -21,9 +21,9 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deliberation import ballot_box
 from deliberation.models import (
     Ballot,
-    BallotChoice,
     Comment,
     CoSignature,
     DeliberationSettings,
@@ -108,12 +108,19 @@ class Outcome:
     electorate: int
     participants: int
     households_total: int
+    # 户的代表: households whose representative took part (only those count).
     households_participating: int
     paper: int
     required: int
     valid: bool
-    cast: int = 0
+    # The households a villagers' meeting of residents could also be valid by.
+    households_required: int = 0
+    # Ballots in the tally: while a secret vote is open, those already in the box.
+    counted: int = 0
     visible: bool = False
+    # A secret vote's counts are kept back below ``min_ballots`` ballots.
+    withheld: bool = False
+    min_ballots: int = 0
     passed: bool | None = None
     winner: object = None
     options: list[OptionResult] = field(default_factory=list)
@@ -122,9 +129,65 @@ class Outcome:
     def turnout_percent(self) -> float:
         return 100 * self.participants / self.electorate if self.electorate else 0.0
 
+    @property
+    def has_quorum(self) -> bool:
+        """A consultation has no legal quorum: it is never "valid", only held."""
+        return self.rule != QuorumRule.CONSULTATION
+
+    @property
+    def waiting(self) -> int:
+        """Ballots cast but not yet in the box (and so not in a live tally)."""
+        return max(0, self.participants - self.counted)
+
+    @property
+    def cast(self) -> int:
+        return self.counted
+
+
+def secret_min_ballots(vote: Vote) -> int:
+    """The village's threshold; read through the vote's village when the caller
+    loaded it with ``village__deliberation_settings`` (saves a query)."""
+    village = vote.village
+    if Village.deliberation_settings.is_cached(village):
+        try:
+            return village.deliberation_settings.secret_min_ballots
+        except DeliberationSettings.DoesNotExist:
+            return DeliberationSettings().secret_min_ballots
+    return settings_for(village).secret_min_ballots
+
+
+def _quorum(vote: Vote, *, electorate, participants, households, households_total):
+    """Is the vote valid under its rule? (required, households_required, valid)
+
+    村民委员会组织法 第二十二条: 召开村民会议，应当有本村十八周岁以上村民的过半数，
+    或者本村三分之二以上的户的代表参加，村民会议所作决定应当经到会人员的过半数通过。
+    "过半数" is more than half; "以上" includes the number itself (民法典 第一千二百五十九条),
+    so 151 of 300 adults or 100 of 150 households, not 150 or 99. The household
+    clause counts households through their representatives only: residents of
+    many households are not their households' representatives.
+    村民代表会议 (第二十六条) needs two thirds of its members.
+    """
+    if vote.rule == QuorumRule.VILLAGERS:
+        households_required = math.ceil(2 * households_total / 3)
+        by_households = households_total > 0 and households >= households_required
+        if vote.electorate == Electorate.HOUSEHOLDS:
+            return households_required, households_required, by_households
+        required = electorate // 2 + 1
+        return (
+            required,
+            households_required,
+            participants >= required or (by_households),
+        )
+    if vote.rule == QuorumRule.REPRESENTATIVES:
+        required = math.ceil(2 * electorate / 3)
+        return required, 0, participants > 0 and participants >= required
+    return 0, 0, False  # a consultation: no quorum, never "valid"
+
 
 def vote_outcome(vote: Vote, *, now=None) -> Outcome:
-    """Three queries: electorate (two counts in one), participation, tally."""
+    """Three queries (electorate, participation, tally), a fourth for the village's
+    threshold unless the caller loaded it, and one more for the waiting ballots of
+    a closed vote not yet finalised."""
     now = now or timezone.now()
     households_total = Household.objects.filter(village_id=vote.village_id).count()
     if vote.electorate_size is not None:
@@ -135,62 +198,75 @@ def vote_outcome(vote: Vote, *, now=None) -> Outcome:
         electorate = eligible_memberships(vote).count()
     taking_part = Participation.objects.filter(vote=vote).aggregate(
         n=Count("id"),
-        households=Count("household", distinct=True),
+        households=Count("household", distinct=True, filter=Q(household_rep=True)),
         paper=Count("id", filter=Q(is_paper=True)),
     )
     participants = taking_part["n"]
     households = taking_part["households"]
-    if vote.rule == QuorumRule.VILLAGERS:
-        if vote.electorate == Electorate.HOUSEHOLDS:
-            # 本村三分之二以上的户的代表参加
-            required = math.ceil(2 * households_total / 3)
-            valid = participants * 3 >= households_total * 2 and participants > 0
-        else:
-            # 本村十八周岁以上村民的过半数参加 (or two thirds of the households)
-            required = electorate // 2 + 1
-            valid = participants * 2 > electorate or (
-                households_total > 0 and households * 3 >= households_total * 2
-            )
-    elif vote.rule == QuorumRule.REPRESENTATIVES:
-        required = math.ceil(2 * electorate / 3)
-        valid = participants * 3 >= electorate * 2 and participants > 0
-    else:
-        # A consultation has no quorum, but nobody's opinion is no result.
-        required = 0
-        valid = participants > 0
+    required, households_required, valid = _quorum(
+        vote,
+        electorate=electorate,
+        participants=participants,
+        households=households,
+        households_total=households_total,
+    )
     outcome = Outcome(
         rule=vote.rule,
         electorate=electorate,
         participants=participants,
         households_total=households_total,
         households_participating=households,
+        households_required=households_required,
         paper=taking_part["paper"],
         required=required,
         valid=valid,
-        cast=participants,
         visible=vote.results_visible(now),
     )
     if not outcome.visible:
         return outcome
-    counts = dict(
-        BallotChoice.objects.filter(ballot__vote=vote)
-        .values_list("option_id")
-        .annotate(n=Count("id"))
-        .values_list("option_id", "n")
-    )
-    cast = outcome.cast
-    for option in vote.options.all():
+    options = list(vote.options.all())
+    if vote.is_secret and vote.is_closed(now) and vote.finalized_at is None:
+        # Closed, the last ballots still waiting: count them all, in memory.
+        ballots = ballot_box.all_ballots(vote)
+        counted = len(ballots)
+        counts = {o.pk: 0 for o in options}
+        for chosen in ballots.values():
+            for pk in chosen:
+                counts[pk] = counts.get(pk, 0) + 1
+    else:
+        # One query: the ballots in the box, and each option's count.
+        tally = Ballot.objects.filter(vote=vote).aggregate(
+            ballots=Count("id", distinct=True),
+            **{
+                f"o{o.pk}": Count("choices", filter=Q(choices__option_id=o.pk))
+                for o in options
+            },
+        )
+        counted = tally["ballots"]
+        counts = {o.pk: tally[f"o{o.pk}"] for o in options}
+    outcome.counted = counted
+    if vote.is_secret:
+        outcome.min_ballots = secret_min_ballots(vote)
+        if counted < outcome.min_ballots:
+            # Too few to publish without showing how people voted: no counts,
+            # no winner, no "passed" (one ballot's "passed" is its choice).
+            outcome.withheld = True
+            return outcome
+    for option in options:
         n = counts.get(option.pk, 0)
-        outcome.options.append(OptionResult(option, n, 100 * n / cast if cast else 0.0))
+        outcome.options.append(
+            OptionResult(option, n, 100 * n / counted if counted else 0.0)
+        )
     # 所作决定应当经到会人员的过半数通过: more than half of the ballots cast.
+    carried = valid or vote.rule == QuorumRule.CONSULTATION
     if vote.kind == VoteKind.YES_NO:
         yes = next((r.count for r in outcome.options if r.option.code == "yes"), 0)
-        outcome.passed = valid and yes * 2 > cast
+        outcome.passed = carried and counted > 0 and yes * 2 > counted
     else:
         top = max(outcome.options, key=lambda r: r.count, default=None)
-        if top is not None and top.count * 2 > cast:
+        if top is not None and top.count * 2 > counted:
             outcome.winner = top.option
-        outcome.passed = valid and outcome.winner is not None
+        outcome.passed = carried and outcome.winner is not None
     return outcome
 
 
@@ -250,7 +326,9 @@ def topic_for_page(*, village: Village, pk: int) -> Topic:
             "attachments",
             Prefetch(
                 "votes",
-                queryset=Vote.objects.prefetch_related("options").order_by("opens_at"),
+                queryset=Vote.objects.select_related("village__deliberation_settings")
+                .prefetch_related("options")
+                .order_by("opens_at"),
             ),
             "meetings",
             "progress",

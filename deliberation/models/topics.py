@@ -29,6 +29,15 @@ class DeliberationSettings(models.Model):
     report_threshold = models.PositiveSmallIntegerField(
         _("reports that hide a comment"), default=3
     )
+    # A secret vote's counts are published only from this many ballots: fewer
+    # would let neighbours work out who chose what (see deliberation.models.votes).
+    secret_min_ballots = models.PositiveSmallIntegerField(
+        _("ballots a secret vote needs before its counts are shown"),
+        default=10,
+        help_text=_(
+            "At least 5. Below this number a secret vote shows turnout but no counts."
+        ),
+    )
 
     class Meta:
         verbose_name = _("deliberation settings")
@@ -37,6 +46,10 @@ class DeliberationSettings(models.Model):
             models.CheckConstraint(
                 condition=Q(cosign_threshold__gte=1) & Q(report_threshold__gte=1),
                 name="deliberation_settings_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(secret_min_ballots__gte=5),
+                name="deliberation_settings_secret_min_ballots",
             ),
         ]
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import random
 import secrets
 from collections.abc import Sequence
 
@@ -18,6 +17,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
+from deliberation import ballot_box
+from deliberation.ballot_box import ballot_box_fill
 from deliberation.models import (
     Ballot,
     BallotChoice,
@@ -236,9 +237,52 @@ def _write_choices(ballot: Ballot, options: list[VoteOption]) -> None:
     )
 
 
-@transaction.atomic
 def ballot_cast(*, vote: Vote, voter, option_ids: Sequence, receipt: str = "") -> str:
-    """Cast or replace a ballot. Returns the receipt (secret votes) or ""."""
+    """Cast or replace a ballot. Returns the receipt (secret votes) or "".
+
+    A secret ballot waits sealed; the box is filled in a transaction of its own
+    once k ballots wait (see the design note of ``deliberation.models.votes``)."""
+    receipt = _ballot_cast(
+        vote=vote, voter=voter, option_ids=option_ids, receipt=receipt
+    )
+    if vote.is_secret:
+        ballot_box_fill(vote=vote)
+    return receipt
+
+
+def _already_voted(per_household: bool) -> ValidationError:
+    if per_household:
+        message = _(
+            "Your household has already voted. To change the ballot, enter the receipt code."
+        )
+    else:
+        message = _(
+            "You have already voted. To change your ballot, enter your receipt code."
+        )
+    return ValidationError(message, code="already_voted")
+
+
+def _participate(*, vote: Vote, voter, membership, **paper) -> Participation:
+    per_household = vote.electorate == Electorate.HOUSEHOLDS
+    try:
+        with transaction.atomic():
+            return Participation.objects.create(
+                vote=vote,
+                voter=voter,
+                household=membership.household,
+                per_household=per_household,
+                # 户的代表: kept as it was when the person voted.
+                household_rep=bool(
+                    membership.is_household_rep and membership.household_id
+                ),
+                **paper,
+            )
+    except IntegrityError:
+        raise _already_voted(per_household) from None
+
+
+@transaction.atomic
+def _ballot_cast(*, vote: Vote, voter, option_ids: Sequence, receipt: str) -> str:
     topic_changed(vote.topic_id)
     _check_open(vote)
     membership = membership_for(voter, vote.village)
@@ -247,54 +291,64 @@ def ballot_cast(*, vote: Vote, voter, option_ids: Sequence, receipt: str = "") -
             _("You are not on the roll for this vote."), code="not_eligible"
         )
     options = _check_options(vote, option_ids)
-    if vote.is_secret:
-        receipt = normalise_receipt(receipt)
-        token = ballot_token(vote, receipt) if receipt else ""
-    else:
-        token = _open_ballot_token(vote, voter)
-    existing = (
-        Ballot.objects.select_for_update().filter(vote=vote, token=token).first()
-        if token
-        else None
+    if not vote.is_secret:
+        return _open_ballot_cast(
+            vote=vote, voter=voter, membership=membership, options=options
+        )
+    receipt = normalise_receipt(receipt)
+    if receipt:
+        token = ballot_token(vote, receipt)
+        if ballot_box.token_is_known(vote, token):
+            if not Participation.objects.filter(vote=vote, voter=voter).exists():
+                raise ValidationError(
+                    _("That receipt is not yours."), code="bad_receipt"
+                )
+            ballot_box.ballot_wait(
+                vote=vote,
+                token=token,
+                option_ids=[o.pk for o in options],
+                replace=True,
+            )
+            return receipt
+    _participate(vote=vote, voter=voter, membership=membership)
+    receipt = new_receipt()
+    ballot_box.ballot_wait(
+        vote=vote,
+        token=ballot_token(vote, receipt),
+        option_ids=[o.pk for o in options],
     )
+    return receipt
+
+
+def _open_ballot_cast(*, vote: Vote, voter, membership, options) -> str:
+    """记名投票: not secret, so the ballot goes straight into the box."""
+    token = _open_ballot_token(vote, voter)
+    existing = Ballot.objects.select_for_update().filter(vote=vote, token=token).first()
     if existing is not None:
-        if not Participation.objects.filter(vote=vote, voter=voter).exists():
-            raise ValidationError(_("That receipt is not yours."), code="bad_receipt")
         BallotChoice.objects.filter(ballot=existing).delete()
         _write_choices(existing, options)
-        return receipt if vote.is_secret else ""
-    per_household = vote.electorate == Electorate.HOUSEHOLDS
-    try:
-        with transaction.atomic():
-            Participation.objects.create(
-                vote=vote,
-                voter=voter,
-                household=membership.household,
-                per_household=per_household,
-            )
-    except IntegrityError:
-        if per_household:
-            message = _(
-                "Your household has already voted. To change the ballot, enter the receipt code."
-            )
-        else:
-            message = _(
-                "You have already voted. To change your ballot, enter your receipt code."
-            )
-        raise ValidationError(message, code="already_voted") from None
-    if vote.is_secret:
-        receipt = new_receipt()
-        token = ballot_token(vote, receipt)
-    ballot = Ballot.objects.create(vote=vote, token=token)
-    _write_choices(ballot, options)
-    return receipt if vote.is_secret else ""
+        return ""
+    _participate(vote=vote, voter=voter, membership=membership)
+    _write_choices(Ballot.objects.create(vote=vote, token=token), options)
+    return ""
 
 
-@transaction.atomic
 def paper_ballot_record(
     *, vote: Vote, voter, by, option_ids: Sequence, consent_note: str
 ) -> Participation:
     """A grid worker records the ballot of a resident without a phone."""
+    participation = _paper_ballot_record(
+        vote=vote, voter=voter, by=by, option_ids=option_ids, consent_note=consent_note
+    )
+    if vote.is_secret:
+        ballot_box_fill(vote=vote)
+    return participation
+
+
+@transaction.atomic
+def _paper_ballot_record(
+    *, vote: Vote, voter, by, option_ids: Sequence, consent_note: str
+) -> Participation:
     topic_changed(vote.topic_id)
     _check_open(vote)
     consent_note = (consent_note or "").strip()
@@ -320,27 +374,29 @@ def paper_ballot_record(
             _("This person is not on the roll for this vote."), code="not_eligible"
         )
     options = _check_options(vote, option_ids)
-    per_household = vote.electorate == Electorate.HOUSEHOLDS
     try:
-        with transaction.atomic():
-            participation = Participation.objects.create(
-                vote=vote,
-                voter=voter,
-                household=membership.household,
-                per_household=per_household,
-                is_paper=True,
-                recorded_by=by,
-                consent_note=consent_note,
-            )
-    except IntegrityError:
+        participation = _participate(
+            vote=vote,
+            voter=voter,
+            membership=membership,
+            is_paper=True,
+            recorded_by=by,
+            consent_note=consent_note,
+        )
+    except ValidationError:
         raise ValidationError(
             _("This person (or household) has already voted."), code="already_voted"
         ) from None
-    # Nobody holds this ballot's receipt: a paper ballot is final.
-    ballot = Ballot.objects.create(
-        vote=vote, token=ballot_token(vote, secrets.token_hex(32)), is_paper=True
-    )
-    _write_choices(ballot, options)
+    # Nobody holds this ballot's receipt: a paper ballot is final. The ballot
+    # itself is not marked as paper: in a small batch that mark would single it
+    # out (the participation says how many were on paper).
+    token = ballot_token(vote, secrets.token_hex(32))
+    if vote.is_secret:
+        ballot_box.ballot_wait(
+            vote=vote, token=token, option_ids=[o.pk for o in options]
+        )
+    else:
+        _write_choices(Ballot.objects.create(vote=vote, token=token), options)
     audit_log(
         actor=by,
         action="deliberation.paper_ballot",
@@ -354,9 +410,10 @@ def paper_ballot_record(
 
 @transaction.atomic
 def vote_finalize(*, vote: Vote) -> bool:
-    """After closing: freeze the electorate and re-write the ballots in random order
-    in one transaction, so no system column (xmin, rowid, physical order) still
-    follows the order in which people voted. Returns False if there was nothing to do."""
+    """After closing: freeze the electorate, put the ballots still waiting into the
+    box and rewrite the whole box in random order in one transaction, so every
+    ballot carries the same transaction and a random place: from then on a
+    ballot hides among all of them. Returns False if there was nothing to do."""
     topic_changed(vote.topic_id)
     vote = Vote.objects.select_for_update().get(pk=vote.pk)
     if vote.finalized_at is not None or not vote.is_closed():
@@ -364,19 +421,7 @@ def vote_finalize(*, vote: Vote) -> bool:
     from deliberation.selectors import vote_outcome
 
     vote.electorate_size = vote_outcome(vote).electorate
-    ballots = list(Ballot.objects.filter(vote=vote).prefetch_related("choices"))
-    random.SystemRandom().shuffle(ballots)
-    copies, choices = [], []
-    for ballot in ballots:
-        copy = Ballot(vote=vote, token=ballot.token, is_paper=ballot.is_paper)
-        copies.append(copy)
-        choices.extend(
-            BallotChoice(ballot=copy, option_id=c.option_id)
-            for c in ballot.choices.all()
-        )
-    Ballot.objects.filter(vote=vote).delete()
-    Ballot.objects.bulk_create(copies)
-    BallotChoice.objects.bulk_create(choices)
+    ballot_box_fill(vote=vote, final=True)
     vote.finalized_at = timezone.now()
     vote.save(update_fields=["electorate_size", "finalized_at"])
     return True

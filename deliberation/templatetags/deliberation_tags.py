@@ -3,6 +3,7 @@
 import unicodedata
 
 from django import template
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -40,6 +41,25 @@ def label_lines(label: str, width: float = WIDTH / FONT) -> list[str]:
 
 @register.inclusion_tag("deliberation/_chart.html")
 def vote_chart(outcome, question=""):
+    if outcome.withheld:
+        # The chart says why it has no bars, in the words of the page.
+        text = ngettext(
+            "Too few ballots to publish without revealing how people voted: "
+            "this secret vote shows its counts only from %(n)s ballot.",
+            "Too few ballots to publish without revealing how people voted: "
+            "this secret vote shows its counts only from %(n)s ballots.",
+            outcome.min_ballots,
+        ) % {"n": outcome.min_ballots}
+        lines = label_lines(text)
+        return {
+            "rows": [],
+            "notice": [
+                {"text": line, "y": 14 + LINE * n} for n, line in enumerate(lines)
+            ],
+            "height": max(LINE * len(lines), ROW),
+            "width": WIDTH,
+            "question": question,
+        }
     rows = []
     top = max((r.count for r in outcome.options), default=0)
     y = 0

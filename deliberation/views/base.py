@@ -27,7 +27,9 @@ class DeliberationView(VillageMixin, View):
 
     def vote(self, pk) -> Vote:
         return get_object_or_404(
-            Vote.objects.select_related("village", "topic").prefetch_related("options"),
+            Vote.objects.select_related(
+                "village__deliberation_settings", "topic"
+            ).prefetch_related("options"),
             village=self.village,
             pk=pk,
         )

@@ -177,15 +177,17 @@ class VoteDetailView(DeliberationView):
             return self.form_page(
                 "deliberation/vote_detail.html", status=400, **self.context(vote, form)
             )
-        # The receipt goes to the voter only: in this page and in a cookie scoped
-        # to this vote, never in the session (stored in the database).
+        # The receipt goes to the voter only: in this page and, only when they ask
+        # for it, in a cookie scoped to this vote; never in the session (stored in
+        # the database). A kept receipt lets whoever holds the phone change the
+        # ballot, so it is off unless ticked; unticked, an old one is forgotten.
         response = self.form_page(
             "deliberation/ballot_received.html",
             vote=vote,
             topic=vote.topic,
             receipt=receipt,
         )
-        if receipt:
+        if receipt and form.cleaned_data.get("keep_receipt"):
             response.set_cookie(
                 RECEIPT_COOKIE % vote.pk,
                 receipt,
@@ -194,6 +196,10 @@ class VoteDetailView(DeliberationView):
                 secure=request.is_secure(),
                 httponly=True,
                 samesite="Lax",
+            )
+        elif RECEIPT_COOKIE % vote.pk in request.COOKIES:
+            response.delete_cookie(
+                RECEIPT_COOKIE % vote.pk, path=vote.get_absolute_url(), samesite="Lax"
             )
         return response
 
@@ -251,4 +257,5 @@ class VotePosterView(DeliberationView):
             topic=vote.topic,
             url=url,
             qr=mark_safe(qr_svg(url)),
+            outcome=selectors.vote_outcome(vote),
         )

@@ -64,3 +64,11 @@ def residents(village, n, **extra):
             ).user
         )
     return people
+
+
+def ballots(vote) -> dict:
+    """Every ballot of a vote, token → option ids: those in the box and those
+    still waiting sealed (opened with the server's key, as a closed tally does)."""
+    from deliberation.ballot_box import all_ballots
+
+    return all_ballots(vote)

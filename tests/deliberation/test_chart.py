@@ -50,7 +50,9 @@ def test_a_latin_word_is_not_cut_in_two():
 
 
 def test_long_options_get_their_own_lines_and_rows_do_not_overlap(topic, committee):
-    vote = make_vote(topic, committee, kind="single", options=[LONG, "不同意"])
+    vote = make_vote(
+        topic, committee, kind="single", options=[LONG, "不同意"], is_secret=False
+    )
     chart = vote_chart(selectors.vote_outcome(vote), vote.question)
     first, second = chart["rows"]
 

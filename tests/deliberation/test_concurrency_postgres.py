@@ -7,9 +7,9 @@ from django.db import connection, connections
 
 import pytest
 
-from deliberation.models import Ballot, BallotChoice, Participation
+from deliberation.models import Participation
 from deliberation.services.votes import ballot_cast
-from tests.deliberation.factories import make_vote
+from tests.deliberation.factories import ballots, make_vote
 from tests.factories import MembershipFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -55,8 +55,7 @@ def test_one_voter_from_many_threads_counts_once(topic, committee, resident):
     assert len(results) == 1
     assert errors == ["already_voted"] * (THREADS - 1)
     assert Participation.objects.filter(vote=vote).count() == 1
-    assert Ballot.objects.filter(vote=vote).count() == 1
-    assert BallotChoice.objects.filter(ballot__vote=vote).count() == 1
+    assert [len(chosen) for chosen in ballots(vote).values()] == [1]
 
 
 def test_one_household_from_many_threads_counts_once(
@@ -73,7 +72,7 @@ def test_one_household_from_many_threads_counts_once(
     assert len(results) == 1
     assert errors == ["already_voted"] * (THREADS - 1)
     assert Participation.objects.filter(vote=vote, household=household).count() == 1
-    assert Ballot.objects.filter(vote=vote).count() == 1
+    assert len(ballots(vote)) == 1
 
 
 def test_concurrent_changes_leave_exactly_one_ballot(topic, committee, resident):
@@ -88,9 +87,8 @@ def test_concurrent_changes_leave_exactly_one_ballot(topic, committee, resident)
     assert errors == []
     assert len(results) == THREADS
     assert Participation.objects.filter(vote=vote).count() == 1
-    assert Ballot.objects.filter(vote=vote).count() == 1
     # a single-choice ballot keeps exactly one choice, never a union of two writers
-    assert BallotChoice.objects.filter(ballot__vote=vote).count() == 1
+    assert [len(chosen) for chosen in ballots(vote).values()] == [1]
 
 
 def test_online_and_paper_ballot_racing_count_once(
@@ -115,4 +113,40 @@ def test_online_and_paper_ballot_racing_count_once(
     results, errors = run_together(act)
     assert len(results) == 1
     assert set(errors) == {"already_voted"}
-    assert Ballot.objects.filter(vote=vote).count() == 1
+    assert len(ballots(vote)) == 1
+
+
+def test_many_voters_at_once_fill_the_box_with_every_ballot_once(
+    topic, committee, village
+):
+    import datetime as dt
+    from unittest import mock
+
+    from deliberation.ballot_box import BATCH
+    from deliberation.models import Ballot, SealedBallot
+    from deliberation.services.votes import vote_finalize
+    from tests.deliberation.factories import residents
+
+    people = residents(village, 3 * THREADS)
+    vote = make_vote(topic, committee, kind="single", options=["甲", "乙"])
+    a, b = (o.pk for o in vote.options.all())
+
+    def three_each(i):
+        return [
+            ballot_cast(vote=vote, voter=p, option_ids=[a if n % 2 else b])
+            for n, p in enumerate(people[i::THREADS])
+        ]
+
+    results, errors = run_together(three_each)
+    assert errors == [] and sum(map(len, results)) == 3 * THREADS
+    # the last filler saw every ballot: fewer than a batch still wait, and
+    # nothing is lost or doubled
+    assert SealedBallot.objects.filter(vote=vote).count() < BATCH
+    assert Ballot.objects.filter(vote=vote).count() > 3 * THREADS - BATCH
+    assert len(ballots(vote)) == 3 * THREADS
+    later = vote.closes_at + dt.timedelta(minutes=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert vote_finalize(vote=vote)
+    assert Ballot.objects.filter(vote=vote).count() == 3 * THREADS
+    assert not SealedBallot.objects.filter(vote=vote).exists()
+    assert Participation.objects.filter(vote=vote).count() == 3 * THREADS

@@ -1,8 +1,8 @@
 import pytest
 
 from deliberation.demo import seed_deliberation_demo
-from deliberation.models import Ballot, Topic
-from tests.deliberation.factories import residents
+from deliberation.models import Topic
+from tests.deliberation.factories import ballots, residents
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ def test_demo_seed_makes_a_topic_with_comments_and_an_open_vote(
     road = seed_deliberation_demo(village)
     assert road.comments.count() >= 10
     vote = road.votes.first()
-    assert vote.is_open() and Ballot.objects.filter(vote=vote).exists()
+    assert vote.is_open() and ballots(vote)
     assert seed_deliberation_demo(village) == road
     assert Topic.objects.filter(village=village).count() == 3
     client.force_login(committee)

@@ -12,7 +12,6 @@ import pytest
 
 from audit.models import AuditEntry
 from deliberation.models import (
-    Ballot,
     Comment,
     CommentReport,
     Meeting,
@@ -20,9 +19,10 @@ from deliberation.models import (
     Rating,
     Topic,
 )
+from deliberation.services import votes as vote_services
 from deliberation.services.comments import comment_add, comment_hide
 from deliberation.services.topics import topic_set_phase
-from tests.deliberation.factories import make_vote
+from tests.deliberation.factories import ballots, make_vote
 from tests.factories import double_tap_window_passes
 
 pytestmark = pytest.mark.django_db
@@ -182,15 +182,19 @@ def test_vote_page_ballot_receipt_cookie_and_change(
     ids = {o.code: o.pk for o in vote.options.all()}
     c = as_(resident)
     assert c.get(url("vote", village, pk=vote.pk)).status_code == 200
-    response = c.post(url("vote", village, pk=vote.pk), {"choice": ids["yes"]})
+    response = c.post(
+        url("vote", village, pk=vote.pk), {"choice": ids["yes"], "keep_receipt": "on"}
+    )
     assert response.status_code == 200
     cookie = response.cookies[f"ballot-{vote.pk}"]
     assert cookie["httponly"] and cookie["path"] == vote.get_absolute_url()
     assert cookie.value in response.content.decode()
     # the cookie travels back and lets the voter change the ballot
-    response = c.post(url("vote", village, pk=vote.pk), {"choice": ids["no"]})
+    response = c.post(
+        url("vote", village, pk=vote.pk), {"choice": ids["no"], "keep_receipt": "on"}
+    )
     assert response.status_code == 200
-    assert Ballot.objects.get().choices.get().option_id == ids["no"]
+    assert list(ballots(vote).values()) == [(ids["no"],)]
     # without it (another phone), a typed receipt does the same
     other_phone = as_(resident)
     response = other_phone.post(
@@ -202,12 +206,48 @@ def test_vote_page_ballot_receipt_cookie_and_change(
         {"choice": ids["abstain"], "receipt": cookie.value},
     )
     assert response.status_code == 200
-    assert Ballot.objects.get().choices.get().option_id == ids["abstain"]
+    assert list(ballots(vote).values()) == [(ids["abstain"],)]
     # the receipt is never in the session (stored in the database)
     from django.contrib.sessions.models import Session
 
     for session in Session.objects.all():
         assert cookie.value not in str(session.get_decoded())
+
+
+def test_the_receipt_stays_on_the_phone_only_when_the_voter_asks(
+    as_, village, topic, committee, resident
+):
+    vote = make_vote(topic, committee)
+    ids = {o.code: o.pk for o in vote.options.all()}
+    c = as_(resident)
+    page = c.get(url("vote", village, pk=vote.pk)).content.decode()
+    # the box is there, unticked, and what it means is said beside the button
+    assert (
+        'name="keep_receipt"' in page
+        and "checked" not in page.split('name="keep_receipt"')[1].split(">")[0]
+    )
+    assert "让这部手机记住我的回执码" in page
+    assert "谁拿到都能改您的票" in page
+    response = c.post(url("vote", village, pk=vote.pk), {"choice": ids["yes"]})
+    assert response.status_code == 200
+    assert f"ballot-{vote.pk}" not in response.cookies
+    receipt = vote_services.normalise_receipt(
+        response.content.decode().split('class="receipt">')[1].split("<")[0]
+    )
+    assert receipt  # shown once, to write down
+    # whoever picks the phone up next cannot change the ballot without the code
+    response = c.post(url("vote", village, pk=vote.pk), {"choice": ids["no"]})
+    assert response.status_code == 400
+    assert list(ballots(vote).values()) == [(ids["yes"],)]
+    # a kept receipt is dropped again when the voter no longer asks for it
+    c.post(
+        url("vote", village, pk=vote.pk),
+        {"choice": ids["no"], "receipt": receipt, "keep_receipt": "on"},
+    )
+    assert c.cookies[f"ballot-{vote.pk}"].value == receipt
+    response = c.post(url("vote", village, pk=vote.pk), {"choice": ids["abstain"]})
+    assert response.cookies[f"ballot-{vote.pk}"].value == ""
+    assert list(ballots(vote).values()) == [(ids["abstain"],)]
 
 
 @pytest.mark.parametrize(
@@ -292,7 +332,7 @@ def test_paper_ballot_by_the_grid_worker(
     # and the resident can no longer vote online
     response = as_(resident).post(url("vote", village, pk=vote.pk), {"choice": yes})
     assert response.status_code == 400
-    assert Ballot.objects.count() == 1
+    assert len(ballots(vote)) == 1
     with override("en"):
         page = (
             as_(resident)

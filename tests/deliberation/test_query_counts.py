@@ -91,3 +91,30 @@ def test_topic_page_with_500_comments_and_an_open_vote(
     warm, response = _count(client, topic)
     assert warm == WARM_TOPIC_PAGE_QUERIES
     assert response.content.decode().count('class="comment"') == 500
+
+
+# session, user, village, membership, the vote (with its village's settings and
+# topic), options, unread messages, may vote, voted; households, electorate,
+# turnout, tally (the box, in one query). The print view needs no ballot form.
+VOTE_PAGE_QUERIES = {"vote": 13, "vote_print": 11}
+
+
+@pytest.mark.parametrize("page", ["vote", "vote_print"])
+def test_a_secret_vote_page_costs_the_same_with_few_or_many_ballots(
+    client, village, topic, committee, page
+):
+    people = residents(village, 30)
+    vote = make_vote(topic, committee)
+    first = vote.options.first().pk
+    url = reverse(
+        f"deliberation:{page}", kwargs={"village": village.slug, "pk": vote.pk}
+    )
+    client.force_login(committee)
+    counts = []
+    for voters in (people[:3], people[3:]):  # withheld, then shown from the box
+        for person in voters:
+            ballot_cast(vote=vote, voter=person, option_ids=[first])
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts == [VOTE_PAGE_QUERIES[page]] * 2, counts
