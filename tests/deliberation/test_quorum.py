@@ -227,7 +227,7 @@ def test_ballots_cast_before_the_flag_existed_learn_it_from_the_membership(
     from deliberation.models import Participation
 
     migration = importlib.import_module(
-        "deliberation.migrations.0004_secret_ballot_box"
+        "deliberation.migrations.0005_secret_ballot_box"
     )
     vote = make_vote(topic, committee, rule="villagers")
     yes = yes_no(vote)["yes"]

@@ -75,7 +75,7 @@ def test_boxed_ballots_from_before_the_seal_are_sealed_when_migrating(
     from tests.deliberation.factories import make_vote
 
     migration = importlib.import_module(
-        "deliberation.migrations.0004_secret_ballot_box"
+        "deliberation.migrations.0005_secret_ballot_box"
     )
     vote = make_vote(topic, committee)
     yes = vote.options.get(code="yes").pk
