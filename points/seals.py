@@ -57,13 +57,15 @@ def deed_payload(
     on: dt.date,
     item_id: int,
     rulebook_id: int,
+    item_words: tuple[str, str, str],
     recorded_by_id: int,
     reviewed_by_id: int | None,
     evidence: list[tuple[str, int, int]],
 ) -> dict[str, Any]:
-    """Everything an entry says: whose, for what under which rules, how many
-    points, the day of the deed, who recorded and who approved, and the evidence
-    it cites (file name and size of each photo)."""
+    """Everything an entry says: whose, for what under which rules (the item, its
+    code, name and category as the household reads them), how many points, the
+    day of the deed, who recorded and who approved, and the evidence it cites
+    (file name and size of each photo)."""
     return {
         **deed_payload_v1(
             household_id=household_id, points=points, on=on, entry_id=entry_id
@@ -71,6 +73,7 @@ def deed_payload(
         "v": VERSION,
         "item": item_id,
         "rulebook": rulebook_id,
+        "item_words": list(item_words),
         "recorded_by": recorded_by_id,
         "reviewed_by": reviewed_by_id,
         "evidence": sorted([name, w, h] for name, w, h in evidence),
@@ -85,6 +88,7 @@ def deed_payload_for(entry) -> dict[str, Any]:
         on=entry.occurred_on,
         item_id=entry.item_id,
         rulebook_id=entry.item.rulebook_id,
+        item_words=(entry.item.code, entry.item.name, entry.item.category.name),
         recorded_by_id=entry.recorded_by_id,
         reviewed_by_id=entry.reviewed_by_id,
         evidence=[

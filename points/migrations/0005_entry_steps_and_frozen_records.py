@@ -19,6 +19,16 @@ PHOTO_FROZEN = (
     "EXISTS (SELECT 1 FROM points_entry e WHERE e.id = {row}.entry_id "
     "AND e.status IN ('final', 'reversed'))"
 )
+# A scoring item (and its category) that a final entry uses reads the same ever
+# after: what it is called and what it is worth are part of what the entry says.
+ITEM_FROZEN = (
+    "EXISTS (SELECT 1 FROM points_entry e WHERE e.item_id = OLD.id "
+    "AND e.status IN ('final', 'reversed'))"
+)
+CATEGORY_FROZEN = (
+    "EXISTS (SELECT 1 FROM points_entry e JOIN points_ruleitem i ON i.id = e.item_id "
+    "WHERE i.category_id = OLD.id AND e.status IN ('final', 'reversed'))"
+)
 LIST_FROZEN = "OLD.status = 'published'"
 LINE_FROZEN = (
     "EXISTS (SELECT 1 FROM points_rankinglist r WHERE r.id = {row}.ranking_id "
@@ -106,6 +116,13 @@ def forwards(apps, schema_editor):
         frozen=PHOTO_FROZEN.format(row="OLD"),
         frozen_insert=PHOTO_FROZEN.format(row="NEW"),
     )
+    freeze(
+        schema_editor,
+        "points_ruleitem",
+        frozen=ITEM_FROZEN,
+        loose=("order", "cap_per_year", "evidence_required"),
+    )
+    freeze(schema_editor, "points_rulecategory", frozen=CATEGORY_FROZEN, loose=("order",))
     freeze(schema_editor, "points_rankinglist", frozen=LIST_FROZEN)
     freeze(
         schema_editor,
@@ -122,6 +139,8 @@ def backwards(apps, schema_editor):
         "points_rankinglist",
         "points_entryphoto",
         "points_entry",
+        "points_rulecategory",
+        "points_ruleitem",
     ]:
         unfreeze(schema_editor, table)
     unprotect(schema_editor, "points_entrystep")

@@ -1,7 +1,10 @@
 """Entries (积分记录) as people propose, review and appeal them.
 
 An entry is the story of a deed; its points reach the ledger only when it becomes
-final (经公示无异议): approved, the notice period over, no appeal standing.
+final (经公示无异议): approved, the notice period over, no appeal standing. From then
+on the database refuses any change to what it says (and to its photos and rule
+item), its transaction's hash covers all of it (``points.seals``), and its status
+moves only by steps appended to its history (``EntryStep``).
 """
 
 from django.conf import settings

@@ -211,7 +211,7 @@ def entry_record(
 def _lock_entry(entry: Entry) -> Entry:
     return (
         Entry.objects.select_for_update()
-        .select_related("village", "household", "item")
+        .select_related("village", "household", "item__category")
         .get(pk=entry.pk)
     )
 

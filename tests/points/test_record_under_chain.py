@@ -149,6 +149,35 @@ def test_the_evidence_of_a_final_entry_cannot_change(final):
     )
 
 
+def test_the_rule_item_of_a_final_entry_reads_the_same_ever_after(final, good_item):
+    refused("UPDATE points_ruleitem SET name = '改名' WHERE id = %s", [good_item.pk])
+    refused("UPDATE points_ruleitem SET points = 50 WHERE id = %s", [good_item.pk])
+    refused(
+        "UPDATE points_rulecategory SET name = '改名' WHERE id = %s",
+        [good_item.category_id],
+    )
+    with connection.cursor() as cursor:  # the order on the rules page may move
+        cursor.execute(
+            'UPDATE points_ruleitem SET "order" = 9 WHERE id = %s', [good_item.pk]
+        )
+
+
+def test_a_rule_item_renamed_behind_the_triggers_is_named(final, good_item):
+    behind_the_back(
+        "points_ruleitem",
+        "UPDATE points_ruleitem SET name = %s WHERE id = %s",
+        ["看望老人", good_item.pk],
+    )
+    verify_fails(f"entry {final.pk}:", f"(id {deed(final).pk})")
+
+
+def test_an_unused_rule_item_may_still_be_edited(bad_item, final):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE points_ruleitem SET name = '乱扔垃圾' WHERE id = %s", [bad_item.pk]
+        )
+
+
 def test_an_entry_under_review_may_still_move(
     village, household, good_item, grid_worker
 ):
@@ -476,3 +505,75 @@ def test_a_transactional_test_with_a_final_entry_flushes(final):
 
 def test_the_frozen_triggers_are_back_after_the_flush(final):
     refused("DELETE FROM points_entry WHERE id = %s", [final.pk])
+
+
+def test_a_list_published_before_lists_were_sealed_still_verifies(
+    village,
+    committee,
+    scored,  # noqa: F811
+    monkeypatch,
+):
+    """A list published by the first version (its snapshot v1, nothing sealed in
+    the chain) verifies; its lines are still checked against that snapshot."""
+    from points.services import lists
+
+    def v1(ranking, lines):
+        return seals.list_snapshot_v1(
+            ranking=seals.as_row(ranking, seals.RANKING_FIELDS),
+            lines=[seals.as_row(x, seals.LINE_FIELDS) for x in lines],
+        )
+
+    monkeypatch.setattr(lists, "_snapshot_hash", v1)
+    monkeypatch.setattr(lists, "ledger_seal", lambda **kwargs: None)
+    ranking = publish_ready(
+        list_draft(
+            village=village, period="year", starts_on=START, ends_on=END, by=committee
+        ),
+        committee,
+    )
+    monkeypatch.undo()
+    assert not Transaction.objects.filter(kind="list").exists()
+    assert verify_village(village.pk) == []
+    line = ranking.lines.filter(color="black").first()
+    behind_the_back(
+        "points_listline",
+        "UPDATE points_listline SET public_name = %s WHERE id = %s",
+        ["李**", line.pk],
+    )
+    verify_fails(f"published list {ranking.pk}:", "snapshot mismatch")
+
+
+def test_the_migration_gives_older_entries_their_history(
+    village, household, good_item, grid_worker, committee
+):
+    """Entries made before steps were kept get them from their rows, appeals and
+    transactions (the data migration), and then verify."""
+    import importlib
+
+    from django.apps import apps
+
+    from points.models import EntryStep as Step
+
+    migration = importlib.import_module(
+        "points.migrations.0005_entry_steps_and_frozen_records"
+    )
+    entry = make_final(village, household, good_item, grid_worker, committee)
+    with connection.cursor() as cursor:  # as if made before the steps existed
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE points_entrystep DISABLE TRIGGER USER")
+            cursor.execute("DELETE FROM points_entrystep")
+            cursor.execute("ALTER TABLE points_entrystep ENABLE TRIGGER USER")
+        else:
+            from audit.append_only import sqlite_delete_trigger
+
+            cursor.execute("DROP TRIGGER IF EXISTS points_entrystep_no_delete")
+            cursor.execute("DELETE FROM points_entrystep")
+            cursor.execute(sqlite_delete_trigger("points_entrystep"))
+    migration.backfill_steps(apps, None)
+    assert list(Step.objects.filter(entry=entry).values_list("kind", flat=True)) == [
+        "recorded",
+        "approved",
+        "final",
+    ]
+    assert verify_village(village.pk) == []
