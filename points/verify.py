@@ -261,13 +261,11 @@ def _deeds() -> dict[str, Subquery]:
     txs = Transaction.objects.filter(entry=OuterRef("pk"))
     deed = txs.filter(kind__in=[Transaction.Kind.AWARD, Transaction.Kind.DEDUCT])
     reversal = txs.filter(kind=Transaction.Kind.REVERSAL)
-    last_step = EntryStep.objects.filter(entry=OuterRef("pk")).order_by("-pk")
     return {
         "deed_id": Subquery(deed.values("pk")[:1]),
         "deed_seq": Subquery(deed.values("seq")[:1]),
         "deed_payload": Subquery(deed.values("payload_hash")[:1]),
         "reversal_id": Subquery(reversal.values("pk")[:1]),
-        "last_step": Subquery(last_step.values("kind")[:1]),
     }
 
 
@@ -288,7 +286,6 @@ ENTRY_FIELDS = [
     "deed_seq",
     "deed_payload",
     "reversal_id",
-    "last_step",
 ]
 IN_CHAIN = {Entry.Status.FINAL, Entry.Status.REVERSED}
 
@@ -303,6 +300,15 @@ def _entries(village_id: int, chunk: int) -> Iterator[Problem]:
         .iterator(chunk_size=chunk)
     )
     photo = next(photos, None)
+    # Steps are merge-joined too: a "last step" subquery (ORDER BY pk LIMIT 1)
+    # lets PostgreSQL walk the whole steps table backwards for every entry.
+    steps = (
+        EntryStep.objects.filter(entry__village_id=village_id)
+        .order_by("entry_id", "pk")
+        .values_list("entry_id", "kind")
+        .iterator(chunk_size=chunk)
+    )
+    step = next(steps, None)
     rows = (
         Entry.objects.filter(village_id=village_id)
         .annotate(**_deeds())
@@ -316,6 +322,11 @@ def _entries(village_id: int, chunk: int) -> Iterator[Problem]:
             if photo[0] == e["pk"]:
                 evidence.append(photo[1:])
             photo = next(photos, None)
+        e["last_step"] = None
+        while step is not None and step[0] <= e["pk"]:
+            if step[0] == e["pk"]:
+                e["last_step"] = step[1]
+            step = next(steps, None)
 
         def bad(message: str, e=e) -> Problem:
             return Problem(
