@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from points.models import (
     Account,
     Appeal,
     Entry,
+    EntryStep,
     RuleBook,
     RuleItem,
     Transaction,
@@ -69,8 +71,15 @@ def household_monthly_scores(household, year: int) -> list[int]:
 
 
 def household_entries(household):
+    """The household's entries with their steps. ``shown_points`` of an entry in
+    the ledger is read from its transaction (under the hash chain), not from the
+    entry's row: what the household reads is what ``ledger_verify`` vouches for."""
+    in_chain = Transaction.objects.filter(
+        entry=OuterRef("pk"), kind__in=[Transaction.Kind.AWARD, Transaction.Kind.DEDUCT]
+    ).values("score_delta")[:1]
     return (
         Entry.objects.filter(household=household)
+        .annotate(shown_points=Coalesce(Subquery(in_chain), F("points")))
         .select_related(
             "item",
             "item__category",
@@ -79,7 +88,10 @@ def household_entries(household):
             "appeal",
             "appeal__decided_by",
         )
-        .prefetch_related("photos")
+        .prefetch_related(
+            "photos",
+            Prefetch("steps", queryset=EntryStep.objects.select_related("by")),
+        )
         .order_by("-occurred_on", "-pk")
     )
 

@@ -100,6 +100,7 @@ def other_committee(other_village):
 
 
 _lifted_delete_triggers: list[str] = []
+_lifted_frozen_triggers: list[str] = []
 
 
 @pytest.fixture(autouse=True)
@@ -115,7 +116,10 @@ def _sqlite_flush_past_append_only_tables(request, django_db_blocker):
         with django_db_blocker.unblock(), connection.cursor() as cursor:
             for table in _lifted_delete_triggers:
                 cursor.execute(sqlite_delete_trigger(table))
+            for sql in _lifted_frozen_triggers:
+                cursor.execute(sql)
         _lifted_delete_triggers.clear()
+        _lifted_frozen_triggers.clear()
     marker = request.node.get_closest_marker("django_db")
     if not (marker and marker.kwargs.get("transaction")):
         yield
@@ -128,7 +132,16 @@ def _sqlite_flush_past_append_only_tables(request, django_db_blocker):
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+        # Rows frozen once final (points.guards): kept verbatim, put back as they were.
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND name LIKE '%\\_frozen\\_delete' ESCAPE '\\'"
+        )
+        frozen = cursor.fetchall()
+        for name, _sql in frozen:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
     _lifted_delete_triggers.extend(tables)
+    _lifted_frozen_triggers.extend(sql for _name, sql in frozen)
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Integrity points: the rules catalogue, the ledger, entries and appeals, lists."""
 
 from points.models.catalogue import PointsSettings, RuleBook, RuleCategory, RuleItem
-from points.models.entries import Appeal, Entry, EntryPhoto
+from points.models.entries import Appeal, Entry, EntryPhoto, EntryStep
 from points.models.ledger import Account, LedgerHead, Posting, Transaction
 from points.models.lists import ListLine, RankingList, RepairTask
 
@@ -10,6 +10,7 @@ __all__ = [
     "Appeal",
     "Entry",
     "EntryPhoto",
+    "EntryStep",
     "LedgerHead",
     "ListLine",
     "PointsSettings",

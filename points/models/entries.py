@@ -1,7 +1,10 @@
 """Entries (积分记录) as people propose, review and appeal them.
 
 An entry is the story of a deed; its points reach the ledger only when it becomes
-final (经公示无异议): approved, the notice period over, no appeal standing.
+final (经公示无异议): approved, the notice period over, no appeal standing. From then
+on the database refuses any change to what it says (and to its photos and rule
+item), its transaction's hash covers all of it (``points.seals``), and its status
+moves only by steps appended to its history (``EntryStep``).
 """
 
 from django.conf import settings
@@ -96,6 +99,61 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household} {self.item.name if self.item_id else ''} {self.points:+d}"
+
+
+class EntryStep(models.Model):
+    """One step in an entry's history (recorded, reviewed, appealed, final…),
+    appended and never changed: the entry's ``status`` is the last step's outcome,
+    kept on the entry only so that lists can filter by it."""
+
+    class Kind(models.TextChoices):
+        RECORDED = "recorded", _("recorded")
+        APPROVED = "approved", _("approved, in public notice")
+        REJECTED = "rejected", _("rejected")
+        APPEALED = "appealed", _("appealed")
+        UPHELD = "upheld", _("upheld on appeal")
+        OVERTURNED = "overturned", _("overturned on appeal")
+        FINAL = "final", _("final after public notice")
+        REVERSED = "reversed", _("reversed")
+
+    # The entry's status after each step.
+    STATUS_AFTER = {
+        Kind.RECORDED: Entry.Status.PROPOSED,
+        Kind.APPROVED: Entry.Status.APPROVED,
+        Kind.REJECTED: Entry.Status.REJECTED,
+        Kind.APPEALED: Entry.Status.APPROVED,
+        Kind.UPHELD: Entry.Status.APPROVED,
+        Kind.OVERTURNED: Entry.Status.OVERTURNED,
+        Kind.FINAL: Entry.Status.FINAL,
+        Kind.REVERSED: Entry.Status.REVERSED,
+    }
+
+    entry = models.ForeignKey(
+        Entry,
+        verbose_name=_("entry"),
+        on_delete=models.PROTECT,
+        related_name="steps",
+    )
+    kind = models.CharField(_("step"), max_length=12, choices=Kind.choices)
+    # None for the steps nobody takes by hand (final once the notice is over).
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"))
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("entry step")
+        verbose_name_plural = _("entry steps")
+        ordering = ["entry", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.get_kind_display()}"
 
 
 def evidence_storage():

@@ -104,6 +104,8 @@ class Transaction(models.Model):
         EXPIRE = "expire", _("expiry")
         SPEND = "spend", _("redemption")
         SETTLE = "settle", _("shop settlement")
+        # Moves no points: seals a published list's snapshot into the chain.
+        LIST = "list", _("list published")
 
     village = models.ForeignKey(
         "villages.Village",

@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from audit.services import audit_log
 from notifications.models import Kind
 from notifications.services import notify
-from points.models import Appeal, Entry, EntryPhoto, PointsSettings, RankingList
+from points.models import (
+    Appeal,
+    Entry,
+    EntryPhoto,
+    EntryStep,
+    PointsSettings,
+    RankingList,
+)
 from points.services.errors import IdempotencyConflict, PointsError
 from points.services.ledger import ledger_record_deed, ledger_reverse
 from villages.access import membership_for
@@ -62,6 +69,17 @@ def _tell_household(entry: Entry, title: str, body: str = "") -> None:
         ),
         village=entry.village,
     )
+
+
+def _step(
+    entry: Entry, kind: str, *, by, at: dt.datetime | None = None, reason: str = ""
+) -> EntryStep:
+    """Append a step to the entry's history and set the status it leads to."""
+    step = EntryStep.objects.create(
+        entry=entry, kind=kind, by=by, at=at or timezone.now(), reason=reason
+    )
+    entry.status = EntryStep.STATUS_AFTER[kind]
+    return step
 
 
 def period_closed(village, on: dt.date) -> bool:
@@ -179,6 +197,7 @@ def entry_record(
         EntryPhoto.objects.create(
             entry=entry, image=photo.file, width=photo.width, height=photo.height
         )
+    _step(entry, EntryStep.Kind.RECORDED, by=by, at=entry.recorded_at)
     audit_log(
         actor=by,
         action="points.entry_record",
@@ -192,7 +211,7 @@ def entry_record(
 def _lock_entry(entry: Entry) -> Entry:
     return (
         Entry.objects.select_for_update()
-        .select_related("village", "household", "item")
+        .select_related("village", "household", "item__category")
         .get(pk=entry.pk)
     )
 
@@ -233,7 +252,7 @@ def entry_approve(*, entry: Entry, by, reason: str = "") -> Entry:
                 % {"budget": village_settings.annual_budget}
             )
     now = timezone.now()
-    entry.status = Entry.Status.APPROVED
+    _step(entry, EntryStep.Kind.APPROVED, by=by, at=now, reason=reason)
     entry.reviewed_by = by
     entry.reviewed_at = now
     entry.review_reason = reason
@@ -266,9 +285,10 @@ def entry_reject(*, entry: Entry, by, reason: str) -> Entry:
         raise PointsError(_("Give a reason for the rejection."))
     if entry.status != Entry.Status.PROPOSED:
         raise PointsError(_("This entry has already been reviewed."))
-    entry.status = Entry.Status.REJECTED
+    now = timezone.now()
+    _step(entry, EntryStep.Kind.REJECTED, by=by, at=now, reason=reason.strip())
     entry.reviewed_by = by
-    entry.reviewed_at = timezone.now()
+    entry.reviewed_at = now
     entry.review_reason = reason.strip()
     entry.save()
     audit_log(
@@ -300,12 +320,16 @@ def appeal_file(*, entry: Entry, by, reason: str) -> Appeal:
         )
     if Appeal.objects.filter(entry=entry).exists():
         raise PointsError(_("This entry has already been appealed."))
-    return Appeal.objects.create(
+    appeal = Appeal.objects.create(
         entry=entry,
         entry_recorded_by_id=entry.recorded_by_id,
         filed_by=by,
         reason=reason.strip(),
     )
+    _step(
+        entry, EntryStep.Kind.APPEALED, by=by, at=appeal.filed_at, reason=appeal.reason
+    )
+    return appeal
 
 
 @transaction.atomic
@@ -327,8 +351,14 @@ def appeal_decide(*, appeal: Appeal, by, reverse_entry: bool, reason: str) -> Ap
     appeal.decided_at = timezone.now()
     appeal.decision_reason = reason.strip()
     appeal.save()
+    _step(
+        entry,
+        EntryStep.Kind.OVERTURNED if reverse_entry else EntryStep.Kind.UPHELD,
+        by=by,
+        at=appeal.decided_at,
+        reason=appeal.decision_reason,
+    )
     if reverse_entry:
-        entry.status = Entry.Status.OVERTURNED
         entry.save(update_fields=["status"])
     audit_log(
         actor=by,
@@ -367,7 +397,7 @@ def entry_finalize(*, entry: Entry, now: dt.datetime | None = None) -> bool:
             entry=entry,
             memo=entry.item.name[:200],
         )
-        entry.status = Entry.Status.FINAL
+        _step(entry, EntryStep.Kind.FINAL, by=None, at=now)
         entry.save(update_fields=["status"])
     return True
 
@@ -402,7 +432,7 @@ def entry_reverse(*, entry: Entry, by, reason: str) -> Entry:
         by=by,
         memo=reason.strip()[:200],
     )
-    entry.status = Entry.Status.REVERSED
+    _step(entry, EntryStep.Kind.REVERSED, by=by, reason=reason.strip())
     entry.save(update_fields=["status"])
     audit_log(
         actor=by,

@@ -10,24 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from points import seals
 from points.models import Account, LedgerHead, Posting, Transaction
+from points.seals import payload_digest
 from points.services.errors import IdempotencyConflict, PointsError
 
 GENESIS = "0" * 64
-
-
-def payload_digest(payload: dict[str, Any]) -> str:
-    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _stamp(moment: dt.datetime) -> str:
@@ -271,17 +266,23 @@ def ledger_record_deed(
 ) -> Transaction:
     """An award (points > 0: issuance → household) or a deduction (points < 0:
     household → issuance). The score takes the full points; a deduction takes from
-    the spendable balance only what is there, so the balance never goes negative."""
+    the spendable balance only what is there, so the balance never goes negative.
+    For an entry, the payload (under the hash) is all the entry says."""
     if not points:
         raise PointsError(_("Points must not be zero."))
     village = household.village
-    payload = {
-        "op": "deed",
-        "household": household.pk,
-        "points": points,
-        "on": effective_on.isoformat(),
-        "entry": entry.pk if entry else None,
-    }
+    if entry is not None:
+        if (entry.household_id, entry.points, entry.occurred_on) != (
+            household.pk,
+            points,
+            effective_on,
+        ):
+            raise PointsError(_("The deed does not match its entry."))
+        payload = seals.deed_payload_for(entry)
+    else:
+        payload = seals.deed_payload_v1(
+            household_id=household.pk, points=points, on=effective_on, entry_id=None
+        )
     digest = payload_digest(payload)
     head = _lock_head(village)
     if (done := _replay(village, key, digest)) is not None:
@@ -411,18 +412,31 @@ def ledger_expire(
 
 @transaction.atomic
 def ledger_spend(
-    *, household, shop_code: str, amount: int, key: str, by=None, memo: str = ""
+    *,
+    household,
+    shop_code: str,
+    amount: int,
+    key: str,
+    by=None,
+    memo: str = "",
+    receipt: dict | None = None,
 ) -> Transaction:
     """A redemption: household → shop. The shop's voucher service calls this; it
-    never touches the score, so spending never lowers a rank."""
+    never touches the score, so spending never lowers a rank. ``receipt`` (see
+    ``points.seals.receipt``) puts what the shop handed over under the hash."""
     if not shop_code:
         raise PointsError(_("A shop is needed."))
-    payload = {
-        "op": "spend",
-        "household": household.pk,
-        "shop": shop_code,
-        "amount": amount,
-    }
+    if receipt is None:
+        payload = seals.spend_payload_v1(
+            household_id=household.pk, shop_code=shop_code, amount=amount
+        )
+    else:
+        payload = seals.spend_payload(
+            household_id=household.pk,
+            shop_code=shop_code,
+            amount=amount,
+            receipt=receipt,
+        )
     return _debit(
         household=household,
         amount=amount,
@@ -464,6 +478,30 @@ def ledger_settle(
         effective_on=timezone.localdate(),
         key=key,
         payload_hash=digest,
+        by=by,
+        memo=memo,
+    )
+
+
+@transaction.atomic
+def ledger_seal(
+    *, village, kind: str, key: str, payload_hash: str, by=None, memo: str = ""
+) -> Transaction:
+    """A transaction that moves no points and seals a record (a published list's
+    snapshot) into the chain: its digest is the transaction's payload hash."""
+    if kind != Transaction.Kind.LIST:
+        raise PointsError(_("Only a published list is sealed into the ledger."))
+    head = _lock_head(village)
+    if (done := _replay(village, key, payload_hash)) is not None:
+        return done
+    return _append(
+        head=head,
+        locked={},
+        kind=kind,
+        legs=[],
+        effective_on=timezone.localdate(),
+        key=key,
+        payload_hash=payload_hash,
         by=by,
         memo=memo,
     )

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import hashlib
-import json
 import math
 
 from django.db import transaction
@@ -18,17 +16,20 @@ from django.utils.translation import gettext as _
 from audit.services import audit_log
 from notifications.models import Kind
 from notifications.services import notify
+from points import seals
 from points.models import (
     Entry,
     LedgerHead,
     ListLine,
     RankingList,
     RepairTask,
+    Transaction,
 )
 from points.models.catalogue import Privacy
 from points.selectors import period_scores
 from points.services.entries import entries_finalize_due, settings_for
 from points.services.errors import PointsError
+from points.services.ledger import ledger_seal
 from villages.access import membership_for
 from villages.models import Household, Membership, Relation
 
@@ -84,7 +85,9 @@ def list_draft(
     ).exists():
         raise PointsError(_("The list of this period is already published."))
     entries_finalize_due(village=village)
-    head = LedgerHead.objects.filter(village=village).first()
+    # Locked while the scores are read, so that they are the scores of exactly
+    # the chain up to the head the list records (ledger_verify re-derives them).
+    head = LedgerHead.objects.select_for_update().filter(village=village).first()
     rows = ranking_for_period(village, starts_on, ends_on)
     village_settings = settings_for(village)
     n = len(rows)
@@ -287,17 +290,10 @@ def public_name(*, privacy: str, number: str, head_name: str) -> str:
 
 
 def _snapshot_hash(ranking: RankingList, lines: list[ListLine]) -> str:
-    data = {
-        "list": ranking.pk,
-        "from": ranking.starts_on.isoformat(),
-        "to": ranking.ends_on.isoformat(),
-        "chain": [ranking.chain_seq, ranking.chain_hash],
-        "lines": [
-            [x.household_id, x.rank, x.score, x.color, x.review, x.public_name]
-            for x in sorted(lines, key=lambda x: x.pk)
-        ],
-    }
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    return seals.list_snapshot(
+        ranking=seals.as_row(ranking, seals.RANKING_FIELDS),
+        lines=[seals.as_row(x, seals.LINE_FIELDS) for x in lines],
+    )
 
 
 @transaction.atomic
@@ -349,6 +345,16 @@ def list_publish(
     )
     ranking.snapshot_hash = _snapshot_hash(ranking, lines)
     ranking.save()
+    # The snapshot goes into the chain: what the list says is then as tamper-evident
+    # as the points it was computed from.
+    ledger_seal(
+        village=ranking.village,
+        kind=Transaction.Kind.LIST,
+        key=f"list:{ranking.pk}",
+        payload_hash=ranking.snapshot_hash,
+        by=by,
+        memo=str(ranking),
+    )
     _public_pages_changed()
     audit_log(
         actor=by,

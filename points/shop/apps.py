@@ -10,6 +10,10 @@ class ShopConfig(AppConfig):
     def ready(self) -> None:
         from audit.actions import register_actions
         from points.shop import rules  # noqa: F401  (registers the permissions)
+        from points.shop.verify import receipts_check
+        from points.verify import register_record_check
+
+        register_record_check("shop.receipts", receipts_check)
 
         try:
             from cms_home.slots import HomeSlot, register_home_slot

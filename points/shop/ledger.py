@@ -7,6 +7,7 @@ they live in ``points.shop.models.HouseholdHold``.
 
 from __future__ import annotations
 
+from points import seals
 from points.models import Account, LedgerHead, Transaction
 from points.services import ledger as _ledger
 
@@ -29,8 +30,11 @@ def balances(households) -> dict[int, int]:
     )
 
 
-def spend(*, household, shop, amount: int, key: str, by, memo: str) -> Transaction:
-    """A redemption: one ledger transaction household → the shop's account."""
+def spend(
+    *, household, shop, amount: int, key: str, by, memo: str, receipt: dict
+) -> Transaction:
+    """A redemption: one ledger transaction household → the shop's account, its
+    hash covering the receipt."""
     return _ledger.ledger_spend(
         household=household,
         shop_code=shop.account_code,
@@ -38,7 +42,14 @@ def spend(*, household, shop, amount: int, key: str, by, memo: str) -> Transacti
         key=key,
         by=by,
         memo=memo,
+        receipt=receipt,
     )
+
+
+def receipt(*, voucher_id: int, lines: list[tuple[int, int, int]]) -> dict:
+    """What a receipt says, for the hash of its redemption: (product id,
+    quantity, points each) for each line."""
+    return seals.receipt(voucher_id=voucher_id, lines=lines)
 
 
 def shop_balance(shop) -> int:

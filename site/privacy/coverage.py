@@ -57,6 +57,7 @@ _CMS = (
 EXCLUDED: dict[str, str] = {
     "points.Entry.recorded_by": _ROLE,
     "points.Entry.reviewed_by": _ROLE,
+    "points.EntryStep.by": _ROLE,
     "points.Appeal.entry_recorded_by": _ROLE,
     "points.Appeal.decided_by": _ROLE,
     "points.Transaction.created_by": _ROLE,

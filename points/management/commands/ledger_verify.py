@@ -7,7 +7,10 @@ from villages.models import Village
 
 
 class Command(BaseCommand):
-    help = "Check the points ledger: hash chain, balanced transactions, balances."
+    help = (
+        "Check the points ledger: hash chain, balanced transactions, balances, and "
+        "the entries, published lists and shop receipts against the chain."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--village", help="slug of one village (default: all)")
@@ -19,7 +22,12 @@ class Command(BaseCommand):
             if village is None:
                 raise CommandError(f"no village {options['village']!r}")
             ids = [village.pk]
-        problems = verify_all(ids)
+
+        def progress(village_id: int, count: int) -> None:
+            self.stdout.write(f"village {village_id}: {count} transactions checked")
+            self.stdout.flush()
+
+        problems = verify_all(ids, progress=progress)
         if problems:
             for problem in problems:
                 self.stderr.write(f"LEDGER MISMATCH {problem}")
@@ -28,5 +36,7 @@ class Command(BaseCommand):
                 f"first bad entry: {problems[0]}"
             )
         self.stdout.write(
-            self.style.SUCCESS("ledger verified: chain and balances match")
+            self.style.SUCCESS(
+                "ledger verified: chain, balances, entries, lists and receipts match"
+            )
         )

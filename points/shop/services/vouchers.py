@@ -411,6 +411,10 @@ def voucher_redeem(*, voucher: Voucher, shop: Shop, by) -> Voucher:
             by=by,
             memo=_("Voucher %(number)s at %(shop)s")
             % {"number": locked.pk, "shop": shop.name},
+            receipt=ledger.receipt(
+                voucher_id=locked.pk,
+                lines=[(x.product_id, x.quantity, x.points) for x in lines],
+            ),
         )
     except PointsError as error:
         if isinstance(error, ShopError):
