@@ -158,6 +158,7 @@ def test_django_admin_add_change_delete_are_recorded(
         "cosign_threshold": 12,
         "answer_days": 15,
         "report_threshold": 3,
+        "secret_min_ballots": 10,
     }
     response = client.post(f"{base}add/", fields)
     assert response.status_code == 302, response.content.decode()[:2000]
