@@ -5,19 +5,15 @@ without a restart. A cluster of the test's own is stopped and started
 production's database settings (persistent connections, health checks,
 connect_timeout) and DEBUG off."""
 
-from contextlib import contextmanager
 from wsgiref.util import setup_testing_defaults
 
 from django.apps import apps
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
-from django.db import connections
-from django.db.utils import load_backend
 
-import dj_database_url
 import pytest
 
-from tests.operations.services import OwnPostgres
+from tests.operations.services import OwnPostgres, production_database, serving_from
 
 
 def wsgi_get(path: str) -> tuple[int, dict, str]:
@@ -47,27 +43,6 @@ def own_postgres():
     server.start()
     yield server
     server.remove()
-
-
-def production_database(server) -> dict:
-    """What config/settings/base.py makes of a DATABASE_URL, for this server."""
-    url = f"postgres://postgres@127.0.0.1:{server.port}/postgres"
-    database = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-    database["OPTIONS"] = {"connect_timeout": 3}
-    return connections.configure_settings({"default": database})["default"]
-
-
-@contextmanager
-def serving_from(database):
-    """The default connection, for the ORM and every request, is this one."""
-    original = connections["default"]
-    wrapper = load_backend(database["ENGINE"]).DatabaseWrapper(database, "default")
-    connections["default"] = wrapper
-    try:
-        yield
-    finally:
-        wrapper.close()
-        connections["default"] = original
 
 
 def test_the_production_settings_bound_the_wait_for_postgresql():
