@@ -4,6 +4,7 @@ Redis comes back it is used again without a restart. A Redis server of the test'
 own is stopped and started (tests/operations/services.py)."""
 
 import logging
+import socket
 import types
 
 from django.core.cache import cache, caches
@@ -107,15 +108,6 @@ def test_rate_limits_keep_counting_in_the_database_while_redis_is_down(
     code_guess_check(shop=shop, user=types.SimpleNamespace(pk=9))
 
 
-def test_a_redis_that_never_answers_costs_one_short_wait(settings, redis_cache):
-    """A blackholed address (nothing answers, nothing refuses) must not hang a
-    page: the socket timeouts are short, and while Redis is known to be down the
-    fallback is used without knocking."""
-    options = caches["default"]._options
-    assert options["socket_connect_timeout"] <= 1
-    assert options["socket_timeout"] <= 1
-
-
 def test_the_health_check_says_fallback_and_keeps_the_server_in_service(
     redis_cache, client
 ):
@@ -124,3 +116,25 @@ def test_the_health_check_says_fallback_and_keeps_the_server_in_service(
     response = client.get("/healthz/")
     assert response.status_code == 200
     assert response.json()["checks"]["cache"] == "fallback"
+
+
+def test_a_redis_that_never_answers_does_not_hang_a_page(settings, redis_cache):
+    """An address that takes the connection and then says nothing (a hung Redis,
+    a half-dead network): the short socket timeout gives up, the database cache
+    answers, and later calls go there directly until the retry time."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)  # connections are taken by the kernel, never answered
+        port = silent.getsockname()[1]
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {
+                **settings.CACHES["default"],
+                "LOCATION": f"redis://127.0.0.1:{port}/0",
+            },
+        }
+        caches["fallback"].set("generation", "g1")
+        assert cache.get("generation") == "g1"  # from the fallback, after the timeout
+        assert caches["default"].degraded is True
+        cache.set("generation", "g2")
+        assert caches["fallback"].get("generation") == "g2"
