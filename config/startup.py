@@ -61,8 +61,9 @@ def _release_files(root: Path):
             dirnames[:] = [d for d in dirnames if not d.startswith((".", "__"))]
             for filename in filenames:
                 path = Path(dirpath, filename)
-                # deploy/run-job, deploy/crontab: no suffix, still ours
-                if path.suffix in TEXT_SUFFIXES or path.parent.name == "deploy":
+                # run-job, crontab: no suffix, still ours. Not "env": an operator's
+                # copy of their own environment is theirs, not the release's.
+                if path.suffix in TEXT_SUFFIXES or filename in {"run-job", "crontab"}:
                     yield path
 
 
