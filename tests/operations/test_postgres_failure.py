@@ -5,6 +5,7 @@ without a restart. A cluster of the test's own is stopped and started
 production's database settings (persistent connections, health checks,
 connect_timeout) and DEBUG off."""
 
+import json
 from wsgiref.util import setup_testing_defaults
 
 from django.apps import apps
@@ -13,6 +14,7 @@ from django.core.management import call_command
 
 import pytest
 
+from tests.config.test_settings import GOOD_ENV, manage
 from tests.operations.services import OwnPostgres, production_database, serving_from
 
 
@@ -46,12 +48,15 @@ def own_postgres():
 
 
 def test_the_production_settings_bound_the_wait_for_postgresql():
-    from config.settings import base
-
-    if base.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("the tests run on SQLite: the option is set for PostgreSQL")
-    assert base.DATABASES["default"]["OPTIONS"]["connect_timeout"] <= 5
-    assert base.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+    code = (
+        "from django.conf import settings; import json; d = settings.DATABASES"
+        "['default']; print(json.dumps([d['OPTIONS'], d['CONN_HEALTH_CHECKS']]))"
+    )
+    result = manage("shell", "-c", code, env=GOOD_ENV)
+    assert result.returncode == 0, result.stderr
+    options, health_checks = json.loads(result.stdout.splitlines()[-1])
+    assert 0 < options["connect_timeout"] <= 5
+    assert health_checks is True
 
 
 def test_a_stopped_postgresql_answers_503_in_chinese_and_recovers(
