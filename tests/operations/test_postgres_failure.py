@@ -1,7 +1,7 @@
 """With PostgreSQL stopped, a page answers a 503 page in Chinese at once (no
 traceback, no hang), and when PostgreSQL is back the same process serves again
 without a restart. A cluster of the test's own is stopped and started
-(tests/operations/services.py); the requests go through Django's handler with
+(tests/operations/servers.py); the requests go through Django's handler with
 production's database settings (persistent connections, health checks,
 connect_timeout) and DEBUG off."""
 
@@ -15,7 +15,7 @@ from django.core.management import call_command
 import pytest
 
 from tests.config.test_settings import GOOD_ENV, manage
-from tests.operations.services import OwnPostgres, production_database, serving_from
+from tests.operations.servers import OwnPostgres, production_database, serving_from
 
 
 def wsgi_get(path: str) -> tuple[int, dict, str]:

@@ -1,7 +1,7 @@
 """With Redis stopped, pages still answer (the cache falls back to the database
 cache), rate limits keep counting there, the failure is logged once, and when
 Redis comes back it is used again without a restart. A Redis server of the test's
-own is stopped and started (tests/operations/services.py)."""
+own is stopped and started (tests/operations/servers.py)."""
 
 import logging
 import socket
@@ -18,7 +18,7 @@ from operations import cache as failover
 from points.shop.errors import ShopError
 from points.shop.services.ratelimit import code_guess_check, code_guess_failed
 from tests.deliberation.factories import TopicFactory
-from tests.operations.services import OwnRedis, wait_until
+from tests.operations.servers import OwnRedis, wait_until
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from tests.config.test_settings import GOOD_ENV
-from tests.operations.services import (
+from tests.operations.servers import (
     OwnPostgres,
     OwnRedis,
     free_port,
