@@ -32,13 +32,13 @@ browser: ## Install Debian's chromium and Chinese fonts for the browser tests
 	|| { $$sudo apt-get update >/dev/null && \
 	     $$sudo apt-get install -y --no-install-recommends chromium fonts-noto-cjk >/dev/null; }
 
-run: $(STAMP) ## Start the site with a demo township on SQLite at http://127.0.0.1:8000
+run: $(STAMP) ## Start the site with a demo township on SQLite at http://127.0.0.1:8000 (or HOST=, PORT=)
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py createcachetable
 	$(PY) manage.py seed_demo
 	$(PY) manage.py db_worker --verbosity 0 & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	$(PY) manage.py demo_accounts; \
+	$(PY) manage.py demo_accounts --address $(HOST):$(PORT); \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) ## Run every test: on SQLite, then on PostgreSQL, then in Chromium

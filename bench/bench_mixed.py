@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime as dt
+import hashlib
 import os
 import queue
 import random
@@ -79,7 +80,7 @@ _tmp = tempfile.TemporaryDirectory(prefix="bench-mixed-")
 ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
     # Fixed, so that --reuse finds the sessions' hashes valid: a scratch database.
-    "SECRET_KEY": "bench-mixed-not-secret-" + "k" * 40,
+    "SECRET_KEY": "bench-mixed-" + hashlib.sha256(b"bench-mixed").hexdigest(),
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "SITE_URL": "https://127.0.0.1",
     "DATABASE_URL": PG_URL,

@@ -42,5 +42,8 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+# A database that does not answer is a 503 page asking to try again, not a 500.
+handler500 = "operations.views.server_error"
+
 # Wagtail serves the page tree for everything not matched above.
 urlpatterns += [path("", include(wagtail_urls))]

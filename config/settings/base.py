@@ -116,6 +116,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer costs a page 3 s, then a 503 page
+    # (operations.views.server_error), not a worker hung until gunicorn kills it;
+    # the next request connects again (conn_health_checks above).
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -127,20 +132,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits (login codes, login attempts) live in the cache, so the cache must be
 # shared by every worker process: Redis when REDIS_URL is set, else the database.
+# With Redis, the database cache stands in while Redis does not answer
+# (operations/cache.py); the table is made by a migration (operations 0002).
+DATABASE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "xiangyue_cache",
+}
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "operations.cache.FailoverRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-        }
+            "OPTIONS": {"FALLBACK": "fallback", "RETRY_AFTER": 5},
+        },
+        "fallback": DATABASE_CACHE,
     }
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "xiangyue_cache",
-        }
-    }
+    CACHES = {"default": DATABASE_CACHE}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -1,29 +1,40 @@
 """Production: everything secret or site-specific comes from the environment, and
 the process refuses to start without it."""
 
-from django.core.exceptions import ImproperlyConfigured
+from config.startup import allowed_hosts_problem, secret_key_problem
 
 from .base import *
+
+
+class RefuseToStart(SystemExit):
+    """A refusal to start: one line on stderr and exit status 1, in gunicorn's
+    master, a cron job or manage.py alike, instead of a page of traceback that
+    hides the one line an operator needs."""
+
+    def __init__(self, message: str):
+        super().__init__(f"Xiangyue will not start: {message}")
 
 
 def _required(name: str) -> str:
     value = os.environ.get(name, "").strip()
     if not value:
-        raise ImproperlyConfigured(f"{name} must be set in production.")
+        raise RefuseToStart(f"{name} must be set in production.")
     return value
 
 
 SECRET_KEY = _required("SECRET_KEY")
-if len(SECRET_KEY) < 50:
-    raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long.")
-ALLOWED_HOSTS = [h.strip() for h in _required("ALLOWED_HOSTS").split(",") if h.strip()]
+if problem := secret_key_problem(SECRET_KEY, root=BASE_DIR):
+    raise RefuseToStart(problem)
+if problem := allowed_hosts_problem(os.environ.get("ALLOWED_HOSTS", "")):
+    raise RefuseToStart(problem)
+ALLOWED_HOSTS = [h.strip() for h in os.environ["ALLOWED_HOSTS"].split(",")]
 _required("DATABASE_URL")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-    raise ImproperlyConfigured("Production runs on PostgreSQL (DATABASE_URL).")
+    raise RefuseToStart("Production runs on PostgreSQL (DATABASE_URL).")
 
 # Login codes must really leave the building: never the console backend here.
 if SMS_BACKEND == "accounts.sms.ConsoleSmsBackend":
-    raise ImproperlyConfigured("SMS_BACKEND must name a real provider in production.")
+    raise RefuseToStart("SMS_BACKEND must name a real provider in production.")
 if SMS_BACKEND == "accounts.sms.HttpSmsBackend":
     for name in ("SMS_HTTP_URL", "SMS_HTTP_KEY_ID", "SMS_HTTP_SECRET"):
         _required(name)
@@ -88,7 +99,7 @@ if S3_BUCKET:
     }
     if _public_url:
         if not _public_url.startswith("https://"):
-            raise ImproperlyConfigured("S3_PUBLIC_URL must be an https:// address.")
+            raise RefuseToStart("S3_PUBLIC_URL must be an https:// address.")
         _public["custom_domain"] = _public_url.removeprefix("https://")
     _private = {
         **_s3,

@@ -19,6 +19,11 @@ logger = logging.getLogger(__name__)
 OK = "ok"
 FAIL = "fail"
 PENDING = "pending"
+# Redis does not answer and the database cache stands in (operations/cache.py):
+# the site serves, so the load balancer must keep sending requests; a monitor
+# should page someone all the same.
+FALLBACK = "fallback"
+SERVING = {OK, FALLBACK}
 
 # Once this process has seen every migration applied it stays so (migrations are
 # applied before new code starts), so the migration graph is loaded once per
@@ -53,6 +58,8 @@ def check_cache() -> str:
     except Exception:
         logger.exception("health check: the cache does not answer")
         return FAIL
+    if getattr(cache, "degraded", False):
+        return FALLBACK
     return OK
 
 

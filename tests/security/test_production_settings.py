@@ -207,10 +207,12 @@ def test_production_rate_limits_use_the_database_cache_without_redis():
 
 def test_production_rate_limits_use_redis_when_given():
     caches = production_settings(REDIS_URL="redis://10.0.0.5:6379/2")["CACHES"]
-    assert caches["default"] == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://10.0.0.5:6379/2",
-    }
+    assert caches["default"]["BACKEND"] == "operations.cache.FailoverRedisCache"
+    assert caches["default"]["LOCATION"] == "redis://10.0.0.5:6379/2"
+    # While Redis does not answer, the counts go on in the shared database cache.
+    assert (
+        caches["fallback"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    )
 
 
 def _redis_up() -> bool:

@@ -1,3 +1,8 @@
+import re
+import shlex
+import subprocess
+from pathlib import Path
+
 from django.core.management import call_command
 
 from accounts.models import User
@@ -40,3 +45,22 @@ def test_every_demo_person_can_log_in_with_the_printed_number(db, client, capsys
         assert user.name == person.name
         assert f"{person.phone[:3]} {person.phone[3:7]} {person.phone[7:]}" in printed
     assert client.login(username="demo13900000001", password="xiangyue-demo")
+
+
+def test_make_run_prints_the_address_it_serves(db, capsys):
+    """`make run PORT=8102` serves on 8102, and so the printed addresses say."""
+    root = Path(__file__).resolve().parent.parent.parent
+    dry_run = subprocess.run(
+        ["make", "-n", "run", "PORT=8102", "HOST=127.0.0.2"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    line = re.search(r"manage\.py (demo_accounts[^;\n]*)", dry_run).group(1)
+    assert "runserver 127.0.0.2:8102" in dry_run
+    call_command(*shlex.split(line))
+    printed = capsys.readouterr().out
+    assert "http://127.0.0.2:8102/accounts/login/" in printed
+    assert "8000" not in printed
