@@ -277,6 +277,9 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@xiangyue.invalid")
 
 SESSION_COOKIE_HTTPONLY = True
+# Messages ride in the session, under its cookie's rules (__Host-, Secure, HttpOnly in
+# production), never in a cookie of their own that script could read.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
