@@ -169,7 +169,10 @@ ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 300
 ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = True
 # Greet people by name (User.__str__), not by their internal username.
 ACCOUNT_USER_DISPLAY = str
-ACCOUNT_FORMS = {"confirm_login_code": "accounts.forms.ConfirmLoginCodeForm"}
+ACCOUNT_FORMS = {
+    "confirm_login_code": "accounts.forms.ConfirmLoginCodeForm",
+    "request_login_code": "accounts.forms.RequestLoginCodeForm",
+}
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_USER_MODEL_EMAIL_FIELD = None

@@ -48,7 +48,17 @@ class ChinesePhoneField(PhoneField):
         value = forms.CharField.clean(self, value)
         if not value:
             return value
-        return normalize_phone(value)
+        try:
+            return normalize_phone(value, mobile=True)
+        except ValidationError as error:
+            # A landline that a roster holds still logs in with its password; one
+            # that nobody has is most likely a slip: say it is not a mobile number.
+            if error.code != "not_mobile":
+                raise
+            e164 = normalize_phone(value)
+            if User.objects.filter(phone=e164, is_active=True).exists():
+                return e164
+            raise
 
 
 class AccountAdapter(DefaultAccountAdapter):
