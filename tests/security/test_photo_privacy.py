@@ -159,3 +159,37 @@ def test_wagtail_documents_picture(client, db, media):
     document = get_document_model().objects.get()
     with document.open_file() as stored:
         assert_clean(stored.read())
+
+
+def test_pictures_stored_before_are_cleaned_by_the_command(db, media):
+    """Images uploaded before cleaning existed (stored as they came, bypassing the
+    form) are cleaned in place, and their renditions made again."""
+    from io import StringIO
+
+    from django.core.files.images import ImageFile
+    from django.core.management import call_command
+
+    from wagtail.images import get_image_model
+
+    image = get_image_model().objects.create(
+        title="旧照片", file=ImageFile(io.BytesIO(phone_jpeg()), name="old.jpg")
+    )
+    dirty = image.get_rendition("fill-10x10")
+    with image.open_file() as stored:
+        assert b"SECRET-COMMENT" in stored.read()
+
+    out = StringIO()
+    call_command("images_clean", stdout=out)
+    assert "cleaned 1 images" in out.getvalue()
+
+    image.refresh_from_db()
+    with image.open_file() as stored:
+        assert_clean(stored.read())
+    assert (image.width, image.height) == (20, 40)
+    assert not image.renditions.filter(pk=dirty.pk).exists()
+    with image.get_rendition("fill-10x10").file.open("rb") as served:
+        assert_clean(served.read(), upright=None)
+
+    out = StringIO()
+    call_command("images_clean", stdout=out)
+    assert "cleaned 0 images" in out.getvalue()
