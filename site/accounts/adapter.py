@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -71,6 +73,17 @@ class AccountAdapter(DefaultAccountAdapter):
         "phone_password_mismatch": _("The mobile number or the password is wrong."),
         "sms_failed": _("The text message could not be sent. Please try again later."),
     }
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials):
+        # allauth keys failed logins by e-mail or username only: with phone logins
+        # every number shared one empty key, and five typos anywhere locked every
+        # password login. Key them by the number, as typed numbers normalise.
+        phone = credentials.get("phone")
+        if not phone:
+            return super()._get_login_attempts_cache_key(request, **credentials)
+        with contextlib.suppress(ValidationError):
+            phone = normalize_phone(phone)
+        return f"phone:{phone}"
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # People join through their village's roster (or the committee's invitation).

@@ -89,3 +89,24 @@ def test_guessing_one_numbers_code_is_still_stopped(db, clock):
         assert browser.session.get(SESSION_KEY) != str(target.pk)
     assert requests_granted <= 10  # per number per hour
     assert guesses <= 30  # out of a million codes
+
+
+def test_one_neighbours_wrong_passwords_lock_only_their_own_number(db, clock):
+    """allauth keys failed logins by e-mail or username; with phone logins that key
+    was empty, so five typos by anyone locked every password login."""
+    password = "correct horse battery"
+    UserFactory(phone="+8613900000001")
+    neighbour = UserFactory(phone="+8613900000002")
+
+    def try_login(number, typed_password):
+        browser = Client(headers={"accept-language": "en"}, REMOTE_ADDR=VILLAGE_ADDRESS)
+        browser.post(
+            reverse("account_login"), {"login": number, "password": typed_password}
+        )
+        return browser.session.get(SESSION_KEY)
+
+    for _ in range(5):
+        assert try_login("13900000001", "wrong") is None
+    assert try_login("13900000002", password) == str(neighbour.pk)
+    # The mistyped number itself is held back, even with the right password.
+    assert try_login("13900000001", password) is None
