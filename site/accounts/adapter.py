@@ -18,6 +18,7 @@ from allauth.account.fields import PhoneField
 from allauth.core import context
 from allauth.core.exceptions import ImmediateHttpResponse
 
+from accounts.limits import limit_lifts_at
 from accounts.models import User
 from accounts.phones import normalize_phone
 from accounts.sms import SmsError, send_sms
@@ -84,6 +85,26 @@ class AccountAdapter(DefaultAccountAdapter):
         with contextlib.suppress(ValidationError):
             phone = normalize_phone(phone)
         return f"phone:{phone}"
+
+    def pre_authenticate(self, request: HttpRequest, **credentials) -> None:
+        try:
+            super().pre_authenticate(request, **credentials)
+        except forms.ValidationError as error:
+            if error.code != "too_many_login_attempts":
+                raise
+            lifts = limit_lifts_at(
+                request,
+                action="login_failed",
+                key=self._get_login_attempts_cache_key(request, **credentials),
+            )
+            raise forms.ValidationError(
+                _(
+                    "Too many wrong passwords for this number. Try again at "
+                    "%(time)s, or log in with a code by text message."
+                ),
+                code="too_many_login_attempts",
+                params={"time": lifts},
+            ) from error
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # People join through their village's roster (or the committee's invitation).

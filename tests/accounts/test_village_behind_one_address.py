@@ -110,3 +110,24 @@ def test_one_neighbours_wrong_passwords_lock_only_their_own_number(db, clock):
     assert try_login("13900000002", password) == str(neighbour.pk)
     # The mistyped number itself is held back, even with the right password.
     assert try_login("13900000001", password) is None
+
+
+def test_a_password_lock_says_until_when(db, clock):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    UserFactory(phone="+8613900000001")
+    clock.now = datetime(
+        2026, 5, 6, 9, 30, 20, tzinfo=ZoneInfo("Asia/Shanghai")
+    ).timestamp()
+    browser = Client(headers={"accept-language": "en"}, REMOTE_ADDR=VILLAGE_ADDRESS)
+    for _ in range(5):
+        browser.post(
+            reverse("account_login"), {"login": "13900000001", "password": "x"}
+        )
+    response = browser.post(
+        reverse("account_login"), {"login": "13900000001", "password": "x"}
+    )
+    errors = " ".join(response.context["form"].non_field_errors())
+    # Five misses at 09:30:20 fill the 5-in-300-seconds limit until 09:35:20.
+    assert "Too many wrong passwords for this number. Try again at 09:36" in errors
