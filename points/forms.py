@@ -166,13 +166,12 @@ class CatalogueUploadForm(forms.Form):
                 _("The minutes must be a PDF, JPEG or PNG file.")
             )
         # By content too: a picture that decodes at a sane size, a PDF that is not
-        # a web page.
-        document_check(
+        # a web page; a photo re-encoded without location, camera or comments.
+        return document_check(
             minutes,
             extensions={"pdf", "jpg", "jpeg", "png"},
             max_bytes=10 * 1024 * 1024,
         )
-        return minutes
 
 
 class PointsSettingsForm(forms.ModelForm):

@@ -17,6 +17,7 @@ from deliberation.models import Vote
 from deliberation.qr import qr_svg
 from deliberation.services import votes as vote_services
 from deliberation.views.base import DeliberationView
+from villages.i18n import render_in_village_language
 
 RECEIPT_COOKIE = "ballot-%s"
 
@@ -238,12 +239,15 @@ class PaperBallotView(DeliberationView):
 class VotePrintView(DeliberationView):
     def get(self, request, village, pk):
         vote = self.vote(pk)
-        return self.form_page(
-            "deliberation/vote_print.html",
-            vote=vote,
-            topic=vote.topic,
-            outcome=selectors.vote_outcome(vote),
-            now=timezone.now(),
+        return render_in_village_language(
+            self.village,
+            lambda: self.form_page(
+                "deliberation/vote_print.html",
+                vote=vote,
+                topic=vote.topic,
+                outcome=selectors.vote_outcome(vote),
+                now=timezone.now(),
+            ),
         )
 
 
@@ -251,11 +255,14 @@ class VotePosterView(DeliberationView):
     def get(self, request, village, pk):
         vote = self.vote(pk)
         url = settings.SITE_URL + vote.get_absolute_url()
-        return self.form_page(
-            "deliberation/vote_poster.html",
-            vote=vote,
-            topic=vote.topic,
-            url=url,
-            qr=mark_safe(qr_svg(url)),
-            outcome=selectors.vote_outcome(vote),
+        return render_in_village_language(
+            self.village,
+            lambda: self.form_page(
+                "deliberation/vote_poster.html",
+                vote=vote,
+                topic=vote.topic,
+                url=url,
+                qr=mark_safe(qr_svg(url)),
+                outcome=selectors.vote_outcome(vote),
+            ),
         )

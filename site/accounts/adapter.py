@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,6 +18,7 @@ from allauth.account.fields import PhoneField
 from allauth.core import context
 from allauth.core.exceptions import ImmediateHttpResponse
 
+from accounts.limits import limit_lifts_at
 from accounts.models import User
 from accounts.phones import normalize_phone
 from accounts.sms import SmsError, send_sms
@@ -48,7 +51,17 @@ class ChinesePhoneField(PhoneField):
         value = forms.CharField.clean(self, value)
         if not value:
             return value
-        return normalize_phone(value)
+        try:
+            return normalize_phone(value, mobile=True)
+        except ValidationError as error:
+            # A landline that a roster holds still logs in with its password; one
+            # that nobody has is most likely a slip: say it is not a mobile number.
+            if error.code != "not_mobile":
+                raise
+            e164 = normalize_phone(value)
+            if User.objects.filter(phone=e164, is_active=True).exists():
+                return e164
+            raise
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -61,6 +74,37 @@ class AccountAdapter(DefaultAccountAdapter):
         "phone_password_mismatch": _("The mobile number or the password is wrong."),
         "sms_failed": _("The text message could not be sent. Please try again later."),
     }
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials):
+        # allauth keys failed logins by e-mail or username only: with phone logins
+        # every number shared one empty key, and five typos anywhere locked every
+        # password login. Key them by the number, as typed numbers normalise.
+        phone = credentials.get("phone")
+        if not phone:
+            return super()._get_login_attempts_cache_key(request, **credentials)
+        with contextlib.suppress(ValidationError):
+            phone = normalize_phone(phone)
+        return f"phone:{phone}"
+
+    def pre_authenticate(self, request: HttpRequest, **credentials) -> None:
+        try:
+            super().pre_authenticate(request, **credentials)
+        except forms.ValidationError as error:
+            if error.code != "too_many_login_attempts":
+                raise
+            lifts = limit_lifts_at(
+                request,
+                action="login_failed",
+                key=self._get_login_attempts_cache_key(request, **credentials),
+            )
+            raise forms.ValidationError(
+                _(
+                    "Too many wrong passwords for this number. Try again at "
+                    "%(time)s, or log in with a code by text message."
+                ),
+                code="too_many_login_attempts",
+                params={"time": lifts},
+            ) from error
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # People join through their village's roster (or the committee's invitation).

@@ -14,6 +14,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.search import index
 
 from cms_home.qr import qr_svg
+from villages.i18n import render_in_village_language
 
 
 def changes_between(old: list[str], new: list[str]) -> list[tuple[str, str]]:
@@ -108,17 +109,23 @@ class PublicRecordMixin(RoutablePageMixin):
 
     @path("print/")
     def print_view(self, request):
-        context = self.get_context(request)
-        context["page_url"] = self.public_url(request)
-        context["qr"] = qr_svg(context["page_url"])
-        return TemplateResponse(request, "cms_home/print.html", context)
+        return self._for_the_board(request, "cms_home/print.html")
 
     @path("poster/")
     def poster(self, request):
-        context = self.get_context(request)
-        context["page_url"] = self.public_url(request)
-        context["qr"] = qr_svg(context["page_url"])
-        return TemplateResponse(request, "cms_home/poster.html", context)
+        return self._for_the_board(request, "cms_home/poster.html")
+
+    def _for_the_board(self, request, template: str):
+        """Paper for the notice board: in the village's language, not the
+        visitor's (villages.i18n)."""
+
+        def make():
+            context = self.get_context(request)
+            context["page_url"] = self.public_url(request)
+            context["qr"] = qr_svg(context["page_url"])
+            return TemplateResponse(request, template, context)
+
+        return render_in_village_language(self.village, make)
 
     @path("versions/<int:version_id>/")
     def earlier_version(self, request, version_id: int):

@@ -34,5 +34,6 @@ class DocumentForm(BaseDocumentForm):
         # A new upload is checked by its content (an unchanged file is None here
         # or the stored file, which was checked when it came).
         if file is not None and hasattr(file, "content_type"):
-            document_check(file, extensions=set(settings.WAGTAILDOCS_EXTENSIONS))
+            # A picture comes back re-encoded: no location, camera or comments.
+            file = document_check(file, extensions=set(settings.WAGTAILDOCS_EXTENSIONS))
         return file

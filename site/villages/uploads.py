@@ -5,28 +5,26 @@ extension names: a PDF starts as a PDF, a picture decodes as a picture of a sane
 size, an Office file is the right container (and not a zip bomb), a CSV is plain
 text. Anything that reads like a web page or an SVG drawing is refused whatever it
 is called, so an upload can never be served back as a page that runs script.
-Photos are not checked here: ``points.images.photo_prepare`` decodes and re-encodes
-them.
+A picture is kept only as ``villages.images.image_reencode`` re-encodes it (its
+pixels, without location, camera data or comments): ``document_check`` returns the
+file to store.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import warnings
 import zipfile
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from PIL import Image
+from villages.images import ImageRefused, image_reencode
 
-# The same limit as photos (points.images.MAX_PIXELS): a bomb is refused before it
-# is decoded.
-MAX_PIXELS = 40_000_000
 MAX_ARCHIVE_MEMBERS = 2_000
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -60,27 +58,18 @@ def _read(upload) -> bytes:
     return data
 
 
-def _check_image(data: bytes, extension: str) -> None:
+def _clean_image(data: bytes, extension: str, name: str) -> ContentFile:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                if image.format not in IMAGE_FORMATS[extension]:
-                    raise _refuse(
-                        _("This file is not the picture it says it is."), "type"
-                    )
-                width, height = image.size
-                if width * height > MAX_PIXELS:
-                    raise _refuse(_("This picture is too large to process."), "pixels")
-                image.verify()
-    except ValidationError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise _refuse(_("This picture is too large to process."), "pixels") from error
-    except Exception as error:
+        clean = image_reencode(data, formats=IMAGE_FORMATS[extension])
+    except ImageRefused as error:
+        if error.reason == "pixels":
+            raise _refuse(
+                _("This picture is too large to process."), "pixels"
+            ) from error
         raise _refuse(
             _("This file is not the picture it says it is."), "type"
         ) from error
+    return ContentFile(clean.data, name=PurePosixPath(name).name)
 
 
 def _check_ooxml(data: bytes, extension: str) -> None:
@@ -113,10 +102,10 @@ def _check_csv(data: bytes) -> None:
     raise _refuse(_("This file is not the kind its name says."), "type")
 
 
-def document_check(upload, *, extensions, max_bytes: int | None = None) -> None:
+def document_check(upload, *, extensions, max_bytes: int | None = None):
     """Refuse ``upload`` (ValidationError) unless its name has one of
-    ``extensions`` and its content is of that kind. Returns nothing: the file is
-    kept as it came."""
+    ``extensions`` and its content is of that kind. Returns the file to store: a
+    picture re-encoded to its pixels only, anything else as it came."""
     limit = max_bytes or settings.MAX_UPLOAD_BYTES
     if upload.size > limit:
         raise _refuse(
@@ -138,7 +127,7 @@ def document_check(upload, *, extensions, max_bytes: int | None = None) -> None:
         if not data.startswith(b"%PDF-"):
             raise _refuse(_("This file is not the kind its name says."), "type")
     elif extension in IMAGE_FORMATS:
-        _check_image(data, extension)
+        return _clean_image(data, extension, upload.name)
     elif extension in OOXML_MAIN:
         _check_ooxml(data, extension)
     elif extension in {"doc", "xls"}:
@@ -148,3 +137,4 @@ def document_check(upload, *, extensions, max_bytes: int | None = None) -> None:
         _check_csv(data)
     else:
         raise _refuse(_("This kind of file cannot be attached."), "extension")
+    return upload

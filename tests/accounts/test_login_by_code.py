@@ -35,6 +35,12 @@ def logged_in_as(client):
         "138-0013-8000",
         "１３８ ００１３ ８０００",  # full-width digits from a Chinese input method
         "＋８６　１３８００１３８０００",  # full-width plus and ideographic space
+        "(+86)138 0013 8000",
+        "（＋８６）１３８ ００１３ ８０００",  # full-width brackets
+        "+86-138-0013-8000",
+        "0086 138 0013 8000",
+        "13800138000.",  # the end of a sentence
+        "138 0013 8000。",
     ],
 )
 def test_code_login_with_a_number_typed_as_people_type_it(client, villager, typed):
@@ -334,3 +340,32 @@ def test_full_width_code_digits_are_accepted_with_our_form(client, villager, set
 
     assert response.status_code == 302
     assert logged_in_as(client) == str(villager.pk)
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("138 0013 800", "has too few digits: a mobile number has 11 (you typed 10)"),
+        ("138 0013 80000", "has too many digits: a mobile number has 11"),
+        ("010 6552 9988", "is not a mobile number"),
+        ("138 0013 8000 ext 1", "only digits (spaces and dashes are fine)"),
+    ],
+)
+def test_a_wrong_number_is_told_which_part_is_wrong(client, villager, typed, says):
+    response = request_code(client, typed)
+
+    assert response.status_code == 200
+    assert says in " ".join(response.context["form"].errors["phone"])
+    assert sms.outbox == []
+
+
+def test_a_wrong_code_is_called_a_wrong_code_in_chinese(villager):
+    """allauth's catalogue says 错误代码 ("error code"); a villager reads 验证码错误."""
+    from django.test import Client
+
+    browser = Client(headers={"accept-language": "zh-hans"})
+    request_code(browser, "13800138000")
+    wrong = "000000" if last_code() != "000000" else "111111"
+    response = confirm(browser, wrong)
+    page = response.content.decode()
+    assert "验证码错误" in page and "错误代码" not in page

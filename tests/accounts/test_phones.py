@@ -23,6 +23,11 @@ from accounts.templatetags import phone_tags
         ("１３８００１３８０００", "+8613800138000"),
         ("１３８　００１３　８０００", "+8613800138000"),  # ideographic spaces
         ("＋８６ １３８００１３８０００", "+8613800138000"),
+        ("(+86)139 0000 0006", "+8613900000006"),
+        ("（＋８６）１３９ ００００ ０００６", "+8613900000006"),
+        ("+86-139-0000-0006", "+8613900000006"),
+        ("13900000006.", "+8613900000006"),
+        ("13900000006。", "+8613900000006"),
         ("００８６１３８００１３８０００", "+8613800138000"),
         ("18912345678", "+8618912345678"),
         ("010 6552 9988", "+861065529988"),  # Beijing landline: a valid number
@@ -72,7 +77,7 @@ def test_normalize_refuses_what_is_not_a_number(typed):
 def test_normalize_says_which_number_is_invalid():
     with pytest.raises(ValidationError) as info:
         normalize_phone("１２３４５")
-    assert info.value.messages == ["12345 不是有效的手机号。"]
+    assert info.value.messages == ["12345 位数不够：手机号是 11 位，您输入了 5 位。"]
 
 
 def test_empty_input_asks_for_a_number():

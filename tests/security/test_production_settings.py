@@ -40,6 +40,7 @@ KEYS = [
     "CSRF_COOKIE_HTTPONLY",
     "CSRF_COOKIE_SAMESITE",
     "CSRF_TRUSTED_ORIGINS",
+    "MESSAGE_STORAGE",
     "PERMISSIONS_POLICY",
     "CSP_DEFAULT",
     "CACHES",
@@ -140,6 +141,38 @@ def test_session_cookie_is_secure_httponly_lax_and_host_only(production, db):
     assert cookie["secure"] and cookie["httponly"]
     assert cookie["samesite"] == "Lax" and cookie["path"] == "/"
     assert not cookie["domain"]
+
+
+def test_messages_live_in_the_session_not_in_a_cookie_of_their_own(production, db):
+    """A message ("验证码错误", "已兑换") rides in the __Host- session cookie's
+    record: no ``messages`` cookie without Secure, HttpOnly or the host prefix."""
+    from django.contrib import messages
+    from django.contrib.messages.middleware import MessageMiddleware
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    assert production["MESSAGE_STORAGE"] == (
+        "django.contrib.messages.storage.session.SessionStorage"
+    )
+
+    def view(request):
+        messages.success(request, "已保存")
+        return HttpResponse("ok")
+
+    handler = SessionMiddleware(MessageMiddleware(view))
+    response = handler(RequestFactory().get("/", secure=True))
+    assert set(response.cookies) == {"__Host-sessionid"}
+    cookie = response.cookies["__Host-sessionid"]
+    assert cookie["secure"] and cookie["httponly"] and not cookie["domain"]
+
+    # The next page shows the message, and then it is gone.
+    def reader(request):
+        return HttpResponse(" ".join(str(m) for m in messages.get_messages(request)))
+
+    again = RequestFactory().get("/", secure=True)
+    again.COOKIES["__Host-sessionid"] = cookie.value
+    assert SessionMiddleware(MessageMiddleware(reader))(again).content.decode() == (
+        "已保存"
+    )
 
 
 def test_a_logged_in_session_survives_under_production_cookies(

@@ -11,8 +11,11 @@ keeps it for the whole window on both.
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 from django.core.cache import cache
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from points.shop.errors import ShopError
@@ -33,8 +36,13 @@ def _keys(shop, user) -> list[tuple[str, int]]:
 def code_guess_check(*, shop, user) -> None:
     for key, limit in _keys(shop, user):
         if (cache.get(key) or 0) >= limit:
+            # The window is fixed: the lock ends when it does, which may be in a
+            # minute or in fifteen. Say that moment, not a length.
+            ends = (int(time.time() // WINDOW) + 1) * WINDOW
+            moment = datetime.fromtimestamp(ends, tz=timezone.get_current_timezone())
             raise ShopError(
-                _("Too many wrong codes. Wait 15 minutes, or scan the QR code.")
+                _("Too many wrong codes. Try again at %(time)s, or scan the QR code.")
+                % {"time": date_format(moment, "H:i")}
             )
 
 
