@@ -147,6 +147,14 @@ class AccountAdapter(DefaultAccountAdapter):
         return User.objects.filter(phone=phone, is_active=True).first()
 
     def generate_phone_verification_code(self, *, user: User, phone: str) -> str:
+        # Remember the code already pending for this login (a resend replaces
+        # it before sending), so that a failed resend can put it back.
+        # (allauth may generate twice in one request: the first code pending
+        # is the one the person holds.)
+        request = context.request
+        pending = _pending_login_code(request)
+        if pending is not None and not hasattr(request, "_login_code_before"):
+            request._login_code_before = pending.get("code")
         return get_random_string(PHONE_CODE_LENGTH, allowed_chars="0123456789")
 
     def send_verification_code_sms(
@@ -172,14 +180,31 @@ class AccountAdapter(DefaultAccountAdapter):
         try:
             send_sms(phone=phone, text=text)
         except SmsError as exc:
-            # allauth's views do not expect this method to fail. Nothing has been
-            # stored yet (allauth persists the code only after sending it), so the
-            # person is sent back to the page they came from, told plainly, and
-            # can ask again. send_sms has logged the provider's answer.
+            # allauth's views do not expect this method to fail. The person is
+            # sent back to the page they came from, told plainly, and can ask
+            # again; send_sms has logged the provider's answer. A resend has
+            # already put its new code (never sent) into the pending login, which
+            # the session keeps now that messages live in it: the code the person
+            # holds goes back in.
             request = context.request
+            pending = _pending_login_code(request)
+            before = getattr(request, "_login_code_before", None)
+            if pending is not None and before:
+                pending["code"] = before
+                request.session.modified = True
             self.add_message(
                 request, messages.ERROR, message=self.error_messages["sms_failed"]
             )
             raise ImmediateHttpResponse(
                 HttpResponseRedirect(request.get_full_path())
             ) from exc
+
+
+def _pending_login_code(request: HttpRequest | None) -> dict | None:
+    """The data of allauth's pending login by code, as the session holds it."""
+    if request is None or not hasattr(request, "session"):
+        return None
+    stash = request.session.get("account_login") or {}
+    stages = (stash.get("state") or {}).get("stages") or {}
+    data = (stages.get("login_by_code") or {}).get("data")
+    return data if isinstance(data, dict) else None

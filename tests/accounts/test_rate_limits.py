@@ -228,11 +228,13 @@ def test_base_settings_use_a_shared_cache(monkeypatch):
 
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/1")
     with_redis = runpy.run_path(BASE_SETTINGS)["CACHES"]
-    assert with_redis["default"]["BACKEND"] == (
-        "django.core.cache.backends.redis.RedisCache"
-    )
+    # Redis, with the database cache standing in while Redis does not answer
+    # (operations.cache): shared by every process either way.
+    assert with_redis["default"]["BACKEND"] == "operations.cache.FailoverRedisCache"
+    assert with_redis["fallback"]["BACKEND"] in shared
     assert with_redis["default"]["LOCATION"] == "redis://127.0.0.1:6379/1"
 
+    shared.add("operations.cache.FailoverRedisCache")
     for caches in (without_redis, with_redis):
         for alias in caches.values():
             assert alias["BACKEND"] in shared
