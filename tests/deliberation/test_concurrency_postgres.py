@@ -1,14 +1,12 @@
 """Under real concurrency on PostgreSQL: one counted ballot per voter/household."""
 
-import threading
-
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 import pytest
 
 from deliberation.models import Participation
 from deliberation.services.votes import ballot_cast
+from tests import concurrency
 from tests.deliberation.factories import ballots, make_vote
 from tests.factories import MembershipFactory
 
@@ -24,26 +22,7 @@ def _postgres_only():
 
 
 def run_together(target, n=THREADS):
-    barrier = threading.Barrier(n)
-    results, errors = [], []
-
-    def worker(i):
-        try:
-            barrier.wait()
-            results.append(target(i))
-        except ValidationError as e:
-            errors.append(e.code)
-        except Exception as e:  # anything else is a bug the test must show
-            errors.append(repr(e))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
+    return concurrency.run_together(target, n)
 
 
 def test_one_voter_from_many_threads_counts_once(topic, committee, resident):

@@ -2,13 +2,11 @@
 committee's clock starts once, and an overdue answer is told of once."""
 
 import datetime as dt
-import threading
 from io import StringIO
 from unittest import mock
 
-from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 
 import pytest
 
@@ -19,6 +17,7 @@ from deliberation.services.topics import (
     topic_propose,
 )
 from notifications.models import Notification
+from tests import concurrency
 from tests.deliberation.factories import residents
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -35,26 +34,7 @@ def _postgres_only():
 
 
 def run_together(target, n=THREADS):
-    barrier = threading.Barrier(n)
-    results, errors = [], []
-
-    def worker(i):
-        try:
-            barrier.wait()
-            results.append(target(i))
-        except ValidationError as e:
-            errors.append(e.code)
-        except Exception as e:  # anything else is a bug the test must show
-            errors.append(repr(e))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
+    return concurrency.run_together(target, n)
 
 
 @pytest.fixture
